@@ -1,0 +1,57 @@
+# Broadsheet: `make run` serves the demo newsroom, `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install test lint check browser bench lock clean
+
+run: install
+	@$(PY) manage.py migrate --noinput
+	@$(PY) manage.py demo_newsroom
+	@$(PY) manage.py demo_accounts
+	@echo "Broadsheet is serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	@$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+install: $(INSTALLED)
+
+$(INSTALLED): requirements.lock
+	@python=$$(scripts/find-python) || exit 1; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV) || exit 1; fi
+	@echo "Installing locked dependencies into $(VENV)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+# Test tools outside PyPI: Debian's chromium for Playwright, Java for the Nu HTML checker,
+# and vnu-jar/axe-core from npm (package-lock.json pins them).
+browser: $(NODE_INSTALLED)
+	@scripts/ensure-test-tools
+
+$(NODE_INSTALLED): package.json package-lock.json
+	@scripts/ensure-test-tools
+	@npm ci --silent --no-audit --no-fund
+	@touch $@
+
+lint: install
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
+
+check: install
+	@$(PY) manage.py check --fail-level WARNING
+	@$(PY) manage.py makemigrations --check --dry-run > /dev/null || (echo "Model changes without migrations: run manage.py makemigrations" && exit 1)
+
+test: install browser lint check
+	@$(PY) -m pytest
+
+bench: install
+	@$(PY) -m bench
+
+lock: install
+	@$(VENV)/bin/pip install --quiet uv && $(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.12 --quiet
+
+clean:
+	rm -rf $(VENV) node_modules var

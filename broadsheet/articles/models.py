@@ -1,0 +1,152 @@
+from datetime import timedelta
+
+from django.db import models
+from django.utils.functional import cached_property
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from broadsheet.articles.blocks import ArticleBodyBlock
+
+# A fix made minutes after going live is not an update readers need to be told about.
+UPDATE_NOTICE_AFTER = timedelta(minutes=10)
+
+
+class ArticleKind(models.TextChoices):
+    NEWS = "news", "News"
+    INTERVIEW = "interview", "Interview"
+    OPINION = "opinion", "Opinion"
+    ANALYSIS = "analysis", "Analysis / expert insight"
+    REVIEW = "review", "Review"
+    FEATURE = "feature", "Feature"
+    REPUBLISHED = "republished", "Republished"
+
+
+# The label readers see above the headline unless the editor overrides it.
+KIND_LABELS = {
+    ArticleKind.NEWS: "News",
+    ArticleKind.INTERVIEW: "Interviews",
+    ArticleKind.OPINION: "Expert opinions",
+    ArticleKind.ANALYSIS: "Expert insights",
+    ArticleKind.REVIEW: "Reviews",
+    ArticleKind.FEATURE: "Features",
+    ArticleKind.REPUBLISHED: "Partner outlets",
+}
+
+
+class ArticlePage(Page):
+    """A story: news item, interview, opinion, analysis, review, feature or republished piece."""
+
+    deck = models.CharField(max_length=200, blank=True, help_text="The line under the headline.")
+    kind = models.CharField(max_length=20, choices=ArticleKind.choices, default=ArticleKind.NEWS)
+    label = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Overrides the kind's label above the headline (e.g. “Azerbaijani experts”).",
+    )
+    second_line = models.CharField(
+        max_length=140,
+        blank=True,
+        help_text="Shown under the headline in lists: “Article by …”, “PHOTO/VIDEO”, a subtitle.",
+    )
+    body = StreamField(ArticleBodyBlock(), blank=True)
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lead_image_caption = models.CharField(max_length=300, blank=True)
+    lead_image_credit = models.CharField(max_length=120, blank=True)
+    experts = ParentalManyToManyField("experts.Expert", blank=True, related_name="articles")
+    topics = ParentalManyToManyField("topics.Topic", blank=True, related_name="articles")
+    has_photo = models.BooleanField("photo story", default=False)
+    has_video = models.BooleanField("video story", default=False)
+    is_top_story = models.BooleanField(
+        default=False, help_text="Feature on the home page's top stories while it is recent."
+    )
+    source_name = models.CharField(
+        "syndication source", max_length=120, blank=True, help_text="Partner outlet's name."
+    )
+    source_url = models.URLField("syndication source URL", blank=True)
+
+    content_panels = [
+        FieldPanel("title", heading="Headline"),
+        FieldPanel("deck"),
+        MultiFieldPanel(
+            [FieldPanel("kind"), FieldPanel("label"), FieldPanel("second_line")], heading="Label"
+        ),
+        InlinePanel("bylines", label="Byline", min_num=0),
+        MultiFieldPanel(
+            [
+                FieldPanel("lead_image"),
+                FieldPanel("lead_image_caption"),
+                FieldPanel("lead_image_credit"),
+            ],
+            heading="Lead image",
+        ),
+        FieldPanel("body"),
+        FieldPanel("topics"),
+        FieldPanel("experts"),
+        MultiFieldPanel(
+            [
+                FieldPanel("has_photo"),
+                FieldPanel("has_video"),
+                FieldPanel("is_top_story"),
+                FieldPanel("source_name"),
+                FieldPanel("source_url"),
+            ],
+            heading="Flags and syndication",
+        ),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("deck", boost=2),
+        index.SearchField("second_line"),
+        index.SearchField("body"),
+        index.FilterField("kind"),
+        index.FilterField("first_published_at"),
+    ]
+
+    parent_page_types = ["sections.SectionPage"]
+    subpage_types: list[str] = []
+    template = "pages/article_page.html"
+
+    class Meta:
+        verbose_name = "article"
+
+    @property
+    def headline(self) -> str:
+        return self.title
+
+    @property
+    def display_label(self) -> str:
+        return self.label or KIND_LABELS.get(self.kind, "")
+
+    @property
+    def updated_at(self):
+        """When the story was last republished with changes, if that is worth telling readers."""
+        first, last = self.first_published_at, self.last_published_at
+        if first and last and last - first > UPDATE_NOTICE_AFTER:
+            return last
+        return None
+
+    @cached_property
+    def byline_authors(self) -> list:
+        return [byline.author for byline in self.bylines.select_related("author").all()]
+
+    def get_context(self, request, *args, **kwargs):
+        from broadsheet.articles.selectors import article_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(article_page_context(article=self))
+        return context
+
+
+class ArticleByline(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="bylines")
+
+    panels = [FieldPanel("author")]
+
+    def __str__(self) -> str:
+        return str(self.author)

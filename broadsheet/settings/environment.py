@@ -1,0 +1,86 @@
+"""Every environment variable Broadsheet reads, declared once, typed, with its default."""
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def _list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _local_secret_key(var_dir: Path) -> str:
+    # Development keeps a per-machine key outside the repository so sessions survive restarts.
+    path = var_dir / "secret_key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Environment:
+    environment: str
+    debug: bool
+    secret_key: str
+    database_url: str
+    allowed_hosts: list[str]
+    var_dir: Path
+    media_root: Path
+    serve_media: bool
+    base_url: str
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+
+def read_environment() -> Environment:
+    environment = os.environ.get("BROADSHEET_ENV", "development")
+    if environment not in {"development", "production", "test"}:
+        raise ImproperlyConfigured(
+            f"BROADSHEET_ENV must be development, production or test, not {environment!r}"
+        )
+    var_dir = Path(os.environ.get("BROADSHEET_VAR_DIR", BASE_DIR / "var"))
+    secret_key = os.environ.get("SECRET_KEY", "")
+    if not secret_key:
+        if environment == "production":
+            raise ImproperlyConfigured("SECRET_KEY must be set when BROADSHEET_ENV=production.")
+        secret_key = _local_secret_key(var_dir)
+    return Environment(
+        environment=environment,
+        debug=_bool("DEBUG", False),
+        secret_key=secret_key,
+        database_url=os.environ.get("DATABASE_URL", f"sqlite:///{var_dir / 'broadsheet.sqlite3'}"),
+        allowed_hosts=_list(
+            "ALLOWED_HOSTS",
+            [] if environment == "production" else ["127.0.0.1", "localhost", "[::1]"],
+        ),
+        var_dir=var_dir,
+        media_root=Path(os.environ.get("MEDIA_ROOT", var_dir / "media")),
+        serve_media=_bool("SERVE_MEDIA", environment != "production"),
+        base_url=os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+    )
+
+
+ENV = read_environment()

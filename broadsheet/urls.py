@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.static import serve
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from broadsheet.core import views as core_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("news/", include("broadsheet.articles.urls")),
+    path("topics/", include("broadsheet.topics.urls")),
+    path("authors/", include("broadsheet.authors.urls")),
+    path("experts/", include("broadsheet.experts.urls")),
+    path("search/", include("broadsheet.discovery.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    # Development and the demo serve uploads themselves; production puts them behind a web server.
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
+
+# Sections and articles: Wagtail's page tree answers every path not claimed above.
+urlpatterns.append(path("", include(wagtail_urls)))
