@@ -48,6 +48,7 @@ test: install browser lint check
 	@$(PY) -m pytest
 
 bench: install
+	@$(PY) manage.py migrate --noinput -v0
 	@$(PY) -m bench
 
 lock: install

@@ -7,6 +7,7 @@ from django.db.models.functions import RowNumber, Substr
 from django.utils import timezone
 
 from broadsheet.articles.models import ArticlePage
+from broadsheet.core.pages import unrestricted
 
 LATEST_NEWS_LIMIT = 40
 READ_ALSO_LIMIT = 6
@@ -16,7 +17,7 @@ def published_articles() -> QuerySet[ArticlePage]:
     """Live, public articles, newest first, without their bodies: the base of every list."""
     return (
         ArticlePage.objects.live()
-        .public()
+        .filter(unrestricted())
         .exclude(first_published_at__isnull=True)
         .defer_streamfields()
         .order_by("-first_published_at", "-pk")

@@ -118,7 +118,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not ENV.production
 if not ENV.production:
     # STATIC_ROOT only exists after collectstatic; the finders serve everything until then.
-    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 SERVE_MEDIA = ENV.serve_media
 
 # The page editor of a long interview easily passes Django's default of 1,000 fields.

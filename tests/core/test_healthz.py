@@ -1,0 +1,8 @@
+from django.urls import reverse
+
+
+def test_healthz_answers_when_the_database_does(client, db):
+    """/healthz is 200 while the app and its database answer."""
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
