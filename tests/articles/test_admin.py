@@ -11,7 +11,9 @@ def test_editor_publishes_an_article_in_the_admin_and_it_tops_latest_news(client
     """An article published through the admin goes live and leads the Latest news feed."""
     editor = get_user_model().objects.create_superuser("chief", "chief@example.org", "pw")
     client.force_login(editor)
-    section = HomePage.objects.get().add_child(instance=SectionPage(title="Economy", slug="economy"))
+    section = HomePage.objects.get().add_child(
+        instance=SectionPage(title="Economy", slug="economy")
+    )
     section.save_revision().publish()
 
     form = nested_form_data(
