@@ -26,7 +26,7 @@ def news_index(request):
 def news_day(request, year: int, month: int, day: int):
     try:
         chosen = date(year, month, day)
-    except (ValueError, OverflowError) as error:
+    except ValueError as error:
         raise Http404("No such day") from error
     articles = paginate(request, day_articles(day=chosen), per_page=DAY_PAGE_SIZE)
     previous_day, next_day = neighbouring_days(day=chosen)
