@@ -8,7 +8,9 @@ PAGE_SIZE = 20
 
 
 def topic_index(request):
-    return render(request, "pages/topic_index.html", {"topics": Topic.objects.all()})
+    return render(
+        request, "pages/topic_index.html", {"topics": Topic.objects.order_by("kind", "name")}
+    )
 
 
 def topic_detail(request, slug):

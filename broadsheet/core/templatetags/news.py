@@ -54,7 +54,12 @@ def picture(image, *, ratio: str = "16x9", widths: str = "card", sizes: str = "1
     chosen = LEAD_WIDTHS if widths == "lead" else CARD_WIDTHS
     specs = [f"fill-{w}x{w * h_ratio // w_ratio}" for w in chosen]
     renditions = image.get_renditions(*specs)
-    ordered = [renditions[spec] for spec in specs]
+    # Wagtail never upscales: on a small original several specs come out the same width, and
+    # a srcset may name each width once.
+    by_width = {}
+    for spec in specs:
+        by_width.setdefault(renditions[spec].width, renditions[spec])
+    ordered = list(by_width.values())
     fallback = ordered[0]
     srcset = ", ".join(f"{r.url} {r.width}w" for r in ordered)
     return format_html(

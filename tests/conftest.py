@@ -1,0 +1,289 @@
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.cache import caches
+from django.core.files.images import ImageFile
+from django.db import connections
+from PIL import Image as PillowImage
+from playwright.sync_api import sync_playwright
+from wagtail.images import get_image_model
+from wagtail.images.models import AbstractImage
+from wagtail.models import Site
+
+from broadsheet.articles.factories import ArticlePageFactory
+from broadsheet.articles.models import ArticlePage
+from broadsheet.authors.factories import AuthorFactory
+from broadsheet.authors.models import Author, AuthorLink
+from broadsheet.core.models import OutletSettings
+from broadsheet.experts.factories import ExpertFactory
+from broadsheet.experts.models import Expert
+from broadsheet.sections.factories import SectionPageFactory
+from broadsheet.sections.models import SectionPage
+from broadsheet.topics.factories import TopicFactory
+from broadsheet.topics.models import Topic
+
+CHROMIUM = Path("/usr/bin/chromium")
+UTC = ZoneInfo("UTC")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads and renditions go to a throwaway folder, never var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Wagtail caches renditions by image id, and ids come round again after a rollback: a cached
+    # rendition would point into an earlier test's folder.
+    for cache in caches.all():
+        cache.clear()
+    return settings.MEDIA_ROOT
+
+
+def make_image(title: str, *, size=(1600, 900), colour=(60, 90, 120)) -> AbstractImage:
+    """A real Wagtail image, wider than the widest rendition the templates ask for (1280)."""
+    buffer = BytesIO()
+    PillowImage.new("RGB", size, colour).save(buffer, format="JPEG")
+    name = f"{title.lower().replace(' ', '-')}.jpg"
+    return get_image_model().objects.create(title=title, file=ImageFile(buffer, name=name))
+
+
+@dataclass
+class Newsroom:
+    outlet: OutletSettings
+    image: AbstractImage
+    sections: dict[str, SectionPage] = field(default_factory=dict)
+    authors: list[Author] = field(default_factory=list)
+    experts: list[Expert] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    articles: list[ArticlePage] = field(default_factory=list)
+    interview: ArticlePage | None = None
+    republished: ArticlePage | None = None
+    photo_story: ArticlePage | None = None
+
+
+# Three days of news (two ordinary days, then the interview's), stored in UTC and shown in the
+# outlet's Asia/Baku (UTC+4); every story falls on the same calendar day in both.
+NEWS_DAYS = (datetime(2024, 6, 20, tzinfo=UTC), datetime(2024, 6, 21, tzinfo=UTC))
+INTERVIEW_PUBLISHED_AT = datetime(2024, 6, 22, 14, 24, tzinfo=UTC)  # 22 June 2024 - 18:24 in Baku
+
+BODY_OF_EVERY_KIND = [
+    ("paragraph", "<p>Negotiators met on Monday in the capital to <b>review</b> the treaty.</p>"),
+    ("heading", "A dry summer ahead"),
+    (
+        "quote",
+        {
+            "text": "We will keep talking.\nThe river belongs to all of us.",
+            "speaker": "Ana Ruiz",
+            "role": "Minister of Water Resources",
+        },
+    ),
+    (
+        "question_answer",
+        {
+            "question": "Is the treaty at risk this year?",
+            "answer": "<p>Yes, unless both sides agree on the <i>summer quota</i>.</p>",
+        },
+    ),
+    (
+        "question_answer",
+        {
+            "question": "What would a compromise look like?",
+            "answer": "<p>A shared gauge at the border and monthly data.</p>",
+        },
+    ),
+    ("pull_quote", {"text": "The river belongs to all of us."}),
+    (
+        "video",
+        {
+            "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            "title": "The dam at dawn",
+            "caption": "The reservoir in early June.",
+        },
+    ),
+    ("paragraph", "<p>Talks resume in July.</p>"),
+]
+
+
+@pytest.fixture
+def newsroom(db):
+    """A small but complete newsroom: every reader page type has something to show."""
+    site = Site.objects.get(is_default_site=True)
+    outlet, _ = OutletSettings.objects.update_or_create(
+        site=site,
+        defaults={
+            "outlet_name": "Broadsheet",
+            "tagline": "News and analysis from the region",
+            "telegram_channel_url": "https://t.me/broadsheet_news",
+            "youtube_channel_url": "https://www.youtube.com/@broadsheet",
+        },
+    )
+    room = Newsroom(outlet=outlet, image=make_image("Reservoir at dawn"))
+    for title, intro in (
+        ("Politics", "Parliament, parties and the people who run them."),
+        ("Economy", "Money, trade and work."),
+        ("Interviews", "Long conversations with people who know."),
+    ):
+        room.sections[title.lower()] = SectionPageFactory(title=title, intro=intro)
+
+    room.authors = [
+        AuthorFactory(name="Aytan Quell", role="Political correspondent", bio="Covers parliament."),
+        AuthorFactory(name="Omar Vey", role="Economy editor"),
+        AuthorFactory(name="Lale Dorn", role="Interviews editor", photo=make_image("Lale Dorn")),
+        AuthorFactory(name="Rustam Ibe", role="Reporter"),
+    ]
+    AuthorLink.objects.create(
+        author=room.authors[0], label="Telegram", url="https://t.me/aytan_quell", sort_order=0
+    )
+    room.experts = [
+        ExpertFactory(name="Lena Marsh", country="Georgia", nationality="Georgian"),
+        ExpertFactory(name="Piotr Zale", institution="", photo=make_image("Piotr Zale")),
+        ExpertFactory(name="Nadia Orr", role="Economist", bio="Studies regional trade."),
+        ExpertFactory(name="Kamal Teyn", nationality="", role="Historian"),
+    ]
+    water = TopicFactory(name="Water security", description="Rivers, dams and who gets the water.")
+    georgia = TopicFactory(name="Georgia", kind=Topic.Kind.COUNTRY)
+    ruiz = TopicFactory(name="Ana Ruiz", kind=Topic.Kind.PERSON)
+    energy = TopicFactory(name="Energy", description="Gas, oil and the grid.")
+    room.topics = [
+        water,
+        georgia,
+        TopicFactory(name="Armenia", kind=Topic.Kind.COUNTRY),
+        TopicFactory(
+            name="OSCE",
+            kind=Topic.Kind.ORGANISATION,
+            aliases="Organization for Security and Co-operation in Europe",
+        ),
+        ruiz,
+        energy,
+    ]
+    politics, economy, interviews = room.sections.values()
+
+    def publish(parent, moment, **kwargs):
+        article = ArticlePageFactory(parent=parent, first_published_at=moment, **kwargs)
+        room.articles.append(article)
+        return article
+
+    # Two earlier days of ordinary news: eleven stories a day, on the hour from 06:00 UTC.
+    kinds = ["news", "analysis", "opinion", "news", "feature", "review"]
+    for day_number, day in enumerate(NEWS_DAYS):
+        for hour in range(11):
+            number = day_number * 11 + hour
+            section = (politics, economy, interviews)[number % 3]
+            publish(
+                section,
+                day.replace(hour=6 + hour),
+                title=f"{section.title} story {number + 1} from the desk",
+                slug=f"{section.slug}-story-{number + 1}",
+                kind=kinds[number % len(kinds)],
+                authors=[room.authors[number % 4]],
+                topics=[room.topics[number % 6], room.topics[(number + 1) % 6]],
+                experts=[room.experts[number % 4]] if number % 2 else [],
+                deck=f"Why story {number + 1} matters to readers",
+            )
+
+    day = INTERVIEW_PUBLISHED_AT
+    room.republished = publish(
+        economy,
+        day.replace(hour=9, minute=5),
+        title="Pipeline tariffs rise for the third time",
+        slug="pipeline-tariffs-rise",
+        kind="republished",
+        label="Partner outlets",
+        second_line="Article by Mirza Hale",
+        source_name="Caspian Herald",
+        source_url="https://caspian-herald.example/pipeline-tariffs",
+        topics=[energy, georgia],
+        authors=[room.authors[1]],
+    )
+    room.photo_story = publish(
+        politics,
+        day.replace(hour=11, minute=40),
+        title="Crowds line the river embankment",
+        slug="crowds-line-the-embankment",
+        kind="news",
+        second_line="PHOTO",
+        has_photo=True,
+        lead_image=room.image,
+        lead_image_caption="The embankment at noon.",
+        lead_image_credit="Broadsheet / Rustam Ibe",
+        topics=[water],
+        authors=[room.authors[3]],
+        is_top_story=True,
+    )
+    room.interview = publish(
+        interviews,
+        INTERVIEW_PUBLISHED_AT,
+        title="Will the river treaty survive a dry summer?",
+        slug="river-treaty",
+        kind="interview",
+        deck="Regional expert Lena Marsh talks to Broadsheet",
+        authors=[room.authors[2], room.authors[0]],
+        experts=[room.experts[0], room.experts[2]],
+        topics=[water, georgia, ruiz],
+        lead_image=room.image,
+        lead_image_caption="The reservoir above the dam.",
+        lead_image_credit="Broadsheet",
+        is_top_story=True,
+        body=BODY_OF_EVERY_KIND
+        + [("image", {"image": room.image, "caption": "The gauge.", "credit": "Broadsheet"})],
+    )
+    return room
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole run, shared by every browser test.
+
+    It lives here, not in tests/browser/conftest.py, because tests/quality uses it too and a
+    second `sync_playwright()` in the same thread refuses to start.
+    """
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is not installed: run `make browser`."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with pytest.MonkeyPatch.context() as patch:
+        # Playwright's sync API keeps an asyncio loop running in the main thread, so Django
+        # takes every ORM call from a test or fixture for one made inside async code and raises
+        # SynchronousOnlyOperation. Nothing here is async: the loop only drives the browser.
+        # https://docs.djangoproject.com/en/stable/topics/async/#async-safety
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        established = {alias: connections[alias] for alias in connections}
+        with sync_playwright() as playwright:
+            # With a loop running, asgiref keeps Django's connections per asyncio context rather
+            # than per thread, so the tests would get fresh connections without the test
+            # database's state (such as the data kept for serialized_rollback): keep the old ones.
+            for alias, connection in established.items():
+                connections[alias] = connection
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            yield chromium
+            chromium.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """Open a path of the live server in a fresh browser context, cut off from other hosts.
+
+    Embeds (YouTube, Vimeo) would reach the internet: aborting them keeps the tests hermetic.
+    """
+    contexts = []
+
+    def open_(path: str, **context_options):
+        context = browser.new_context(base_url=live_server.url, **context_options)
+        contexts.append(context)
+        context.route(re.compile(rf"^(?!{re.escape(live_server.url)}/)"), lambda r: r.abort())
+        page = context.new_page()
+        page.goto(path)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
