@@ -11,6 +11,8 @@ from broadsheet.core.pages import unrestricted
 
 LATEST_NEWS_LIMIT = 40
 READ_ALSO_LIMIT = 6
+# About two weeks of output at the reference cadence: enough to fill every home-page block.
+RECENT_WINDOW = 500
 
 
 def published_articles() -> QuerySet[ArticlePage]:
@@ -24,6 +26,11 @@ def published_articles() -> QuerySet[ArticlePage]:
     )
 
 
+def with_lead_images(articles: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    """For lists that show pictures: the images and their renditions come in two queries."""
+    return articles.select_related("lead_image").prefetch_related("lead_image__renditions")
+
+
 def latest_articles(*, limit: int = LATEST_NEWS_LIMIT) -> list[ArticlePage]:
     """The site-wide 'Latest news' feed."""
     return list(published_articles()[:limit])
@@ -31,21 +38,26 @@ def latest_articles(*, limit: int = LATEST_NEWS_LIMIT) -> list[ArticlePage]:
 
 def top_stories(*, limit: int = 5) -> list[ArticlePage]:
     """The newest stories the desk marked as top stories."""
-    return list(published_articles().filter(is_top_story=True)[:limit])
+    return list(with_lead_images(published_articles().filter(is_top_story=True))[:limit])
 
 
 def section_articles(*, section) -> QuerySet[ArticlePage]:
-    return published_articles().child_of(section)
+    return with_lead_images(published_articles().child_of(section))
 
 
 def latest_by_section(*, sections, per_section: int) -> dict[int, list[ArticlePage]]:
-    """The newest `per_section` articles of each section, in one query."""
+    """The newest `per_section` articles of each section, usually in one query.
+
+    The ranking looks only at the site's newest RECENT_WINDOW stories, so its cost does not grow
+    with the archive; a section too quiet to fill its block from those gets a query of its own.
+    """
     if not sections:
         return {}
     prefix_length = len(sections[0].path)
+    recent = published_articles().values("pk")[:RECENT_WINDOW]
     ranked = (
-        published_articles()
-        .filter(depth=sections[0].depth + 1)
+        with_lead_images(published_articles())
+        .filter(depth=sections[0].depth + 1, pk__in=recent)
         .annotate(
             section_path=Substr("path", 1, prefix_length),
             section_rank=Window(
@@ -60,21 +72,24 @@ def latest_by_section(*, sections, per_section: int) -> dict[int, list[ArticlePa
     for article in ranked:
         if article.section_path in by_path:
             by_path[article.section_path].append(article)
+    for section in sections:
+        if len(by_path[section.path]) < per_section:
+            by_path[section.path] = list(section_articles(section=section)[:per_section])
     return {section.pk: by_path[section.path] for section in sections}
 
 
 def topic_articles(*, topic) -> QuerySet[ArticlePage]:
-    return published_articles().filter(
+    return with_lead_images(published_articles()).filter(
         pk__in=ArticlePage.topics.through.objects.filter(topic=topic).values("articlepage_id")
     )
 
 
 def author_articles(*, author) -> QuerySet[ArticlePage]:
-    return published_articles().filter(bylines__author=author)
+    return with_lead_images(published_articles()).filter(bylines__author=author)
 
 
 def expert_articles(*, expert) -> QuerySet[ArticlePage]:
-    return published_articles().filter(
+    return with_lead_images(published_articles()).filter(
         pk__in=ArticlePage.experts.through.objects.filter(expert=expert).values("articlepage_id")
     )
 

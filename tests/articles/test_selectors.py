@@ -106,3 +106,15 @@ def test_latest_by_section_takes_each_sections_newest_in_one_query(db, django_as
         times = [a.first_published_at for a in blocks[section.pk]]
         assert times == sorted(times, reverse=True)
         assert all(a.get_parent().pk == section.pk for a in blocks[section.pk])
+
+
+def test_latest_by_section_still_fills_a_quiet_sections_block(db, monkeypatch):
+    """A section with nothing among the site's newest stories still shows its own latest."""
+    monkeypatch.setattr("broadsheet.articles.selectors.RECENT_WINDOW", 3)
+    busy, quiet = SectionPageFactory(), SectionPageFactory()
+    quiet_story = ArticlePageFactory(parent=quiet, first_published_at=at(100))
+    for hour in range(5):
+        ArticlePageFactory(parent=busy, first_published_at=at(hour))
+    blocks = latest_by_section(sections=[busy, quiet], per_section=4)
+    assert len(blocks[busy.pk]) == 4
+    assert [a.pk for a in blocks[quiet.pk]] == [quiet_story.pk]
