@@ -1,0 +1,253 @@
+from broadsheet.demo.themes.theme import Theme
+
+POLITICS_THEMES = (
+    Theme(
+        "Elections",
+        "politics",
+        "politics",
+        "Campaigns, ballots, turnout and the people who count the votes.",
+        (
+            "the early parliamentary election",
+            "voter registration",
+            "the new electoral code",
+            "turnout in rural districts",
+            "the presidential runoff",
+        ),
+        (
+            "bring the election forward",
+            "publish the final voter lists",
+            "allow observers into every polling station",
+            "lower the threshold for small parties",
+        ),
+        (
+            "The electoral commission said {pct} per cent of polling stations had reported results "
+            "by midnight.",
+            "Turnout in {city} was the lowest in the country, with fewer than half of registered "
+            "voters casting a ballot.",
+            "Observers counted ballots in {n} districts and reported no serious irregularities.",
+            "Opposition parties have asked for a recount in {n} constituencies around {capital}.",
+            "Under the new electoral code, parties need {pct} per cent of the vote to enter "
+            "parliament.",
+        ),
+        ("Vote", "Ballot"),
+    ),
+    Theme(
+        "Constitutional reform",
+        "politics",
+        "politics",
+        "Changes to the rules of the state: presidential powers, parliament and the courts.",
+        (
+            "the draft constitution",
+            "presidential term limits",
+            "the powers of the constitutional court",
+            "the proposed referendum",
+            "a second chamber of parliament",
+        ),
+        (
+            "put the amendments to a referendum",
+            "limit presidential terms",
+            "strengthen the powers of parliament",
+            "create a constitutional commission",
+        ),
+        (
+            "The draft would move several powers from the presidency to parliament and the "
+            "cabinet.",
+            "A referendum would need the support of {pct} per cent of registered voters to pass.",
+            "The constitutional commission has held {n} public hearings since it was set up.",
+            "Legal scholars in {capital} say the amendments leave the balance of powers unclear.",
+            "Any amendment must be approved twice by {nationality} lawmakers, six months apart.",
+        ),
+    ),
+    Theme(
+        "Corruption",
+        "politics",
+        "politics",
+        "Graft, procurement scandals and the people investigating them.",
+        (
+            "public procurement",
+            "the anti-corruption bureau",
+            "asset declarations for officials",
+            "the road-building contracts",
+            "the customs investigation",
+        ),
+        (
+            "publish officials' asset declarations",
+            "open public tenders to scrutiny",
+            "give the anti-corruption bureau more powers",
+            "reopen the customs investigation",
+        ),
+        (
+            "The anti-corruption bureau said it had opened {n} cases involving public tenders this "
+            "year.",
+            "Auditors found that contracts worth {big} billion {currency} were awarded without "
+            "competition.",
+            "Officials are now required to declare property, vehicles and bank accounts above a "
+            "modest threshold.",
+            "Investigators in {capital} have questioned {n} officials from the customs service.",
+            "Watchdog groups say fewer than {pct} per cent of procurement complaints lead to a "
+            "prosecution.",
+        ),
+        ("Graft", "Anti-corruption"),
+    ),
+    Theme(
+        "Courts and justice",
+        "politics",
+        "politics",
+        "Judges, trials, prisons and the reform of the justice system.",
+        (
+            "judicial reform",
+            "the appointment of new judges",
+            "the backlog of court cases",
+            "pre-trial detention",
+            "the supreme court ruling",
+        ),
+        (
+            "overhaul the way judges are appointed",
+            "reduce the backlog of court cases",
+            "limit pre-trial detention",
+            "open court hearings to the public",
+        ),
+        (
+            "More than {n} thousand cases are waiting to be heard in {nationality} courts.",
+            "The judicial council will vet candidates for {n} vacant seats on the bench.",
+            "Lawyers in {city} say defendants often wait more than a year for a first hearing.",
+            "The supreme court ruled by a narrow majority, with {n} judges dissenting.",
+            "The justice ministry wants {pct} per cent of minor cases settled through mediation.",
+        ),
+        ("Judiciary",),
+    ),
+    Theme(
+        "Local government",
+        "politics",
+        "politics",
+        "Mayors, municipal budgets and decentralisation.",
+        (
+            "municipal budgets",
+            "the election of mayors",
+            "decentralisation",
+            "public transport in the capital",
+            "the city council's spending plan",
+        ),
+        (
+            "let voters elect their mayors directly",
+            "give municipalities a share of income tax",
+            "merge small rural districts",
+            "publish the city budget online",
+        ),
+        (
+            "Municipalities receive about {pct} per cent of public spending in {country}.",
+            "The council in {city} voted to publish every contract above a modest threshold.",
+            "Mayors in {n} towns have asked for more control over local taxes.",
+            "The city of {capital} plans to add {n} new bus routes by the end of the year.",
+            "Decentralisation has been promised by every {nationality} government for a decade.",
+        ),
+    ),
+    Theme(
+        "Protests",
+        "politics",
+        "politics",
+        "Demonstrations, strikes and the response of the authorities.",
+        (
+            "the weekend demonstrations",
+            "the right to assembly",
+            "the teachers' strike",
+            "the protest outside parliament",
+            "the policing of rallies",
+        ),
+        (
+            "meet the protesters' demands",
+            "review the policing of rallies",
+            "release the detained demonstrators",
+            "open talks with the unions",
+        ),
+        (
+            "Several thousand people gathered in the centre of {capital} for a third evening.",
+            "Police said {n} people had been detained and most were released by morning.",
+            "Organisers in {city} said the protest would continue until the government responded.",
+            "Union leaders said {pct} per cent of members had voted in favour of the strike.",
+            "The interior ministry said the rally had passed off peacefully.",
+        ),
+        ("Demonstrations",),
+    ),
+    Theme(
+        "Media freedom",
+        "politics",
+        "politics",
+        "Press freedom, broadcasting rules and the safety of journalists.",
+        (
+            "the new broadcasting law",
+            "access to public information",
+            "the licensing of online media",
+            "the safety of journalists",
+            "the public broadcaster",
+        ),
+        (
+            "drop the foreign-funding provisions of the media law",
+            "guarantee journalists access to parliament",
+            "make the public broadcaster independent",
+            "answer information requests within ten days",
+        ),
+        (
+            "Journalists' unions in {capital} say the draft would let regulators suspend websites.",
+            "The press council received {n} complaints from reporters in the past year.",
+            "Only {pct} per cent of information requests were answered within the legal deadline.",
+            "Editors in {city} say advertising from state companies goes to friendly outlets.",
+            "The public broadcaster's board will be chosen by a cross-party panel.",
+        ),
+        ("Press freedom",),
+    ),
+    Theme(
+        "Minority rights",
+        "politics",
+        "politics",
+        "Language, schooling and representation for the region's minorities.",
+        (
+            "minority-language schooling",
+            "representation of minorities in parliament",
+            "the language law",
+            "the rights of mountain communities",
+            "bilingual road signs",
+        ),
+        (
+            "guarantee schooling in minority languages",
+            "reserve seats in parliament for minorities",
+            "amend the language law",
+            "fund cultural centres for minority communities",
+        ),
+        (
+            "About {pct} per cent of the population of {country} belongs to a national minority.",
+            "Schools in {city} teach in two languages and want funding for new textbooks.",
+            "The ombudsman received {n} complaints about the language law last year.",
+            "Community leaders say young people are leaving mountain villages for {capital}.",
+            "The new law allows minority languages in local administration where they are widely "
+            "spoken.",
+        ),
+    ),
+    Theme(
+        "Coalition politics",
+        "politics",
+        "politics",
+        "Parties, coalitions, cabinet reshuffles and votes of confidence.",
+        (
+            "the ruling coalition",
+            "the cabinet reshuffle",
+            "the confidence vote",
+            "the opposition bloc",
+            "the coalition agreement",
+        ),
+        (
+            "hold a vote of confidence",
+            "reshuffle the cabinet",
+            "renegotiate the coalition agreement",
+            "form a government of national unity",
+        ),
+        (
+            "The coalition's majority in {parliament} rests on a handful of votes.",
+            "Two junior partners have threatened to leave the government over the budget.",
+            "The opposition needs the support of {n} more deputies to force a confidence vote.",
+            "Polls suggest support for the governing party has fallen by {pct} points.",
+            "The prime minister is expected to name new ministers for finance and health.",
+        ),
+        ("Government",),
+    ),
+)
