@@ -44,7 +44,7 @@ class ArticlePage(Page):
     label = models.CharField(
         max_length=60,
         blank=True,
-        help_text="Overrides the kind's label above the headline (e.g. “Azerbaijani experts”).",
+        help_text="Overrides the kind’s label above the headline (e.g. “Regional experts”).",
     )
     second_line = models.CharField(
         max_length=140,
