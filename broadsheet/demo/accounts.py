@@ -8,6 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from broadsheet.desk.roles import CHIEF_EDITORS, EDITORS, WRITERS, desk_roles_ensure
+
 
 @dataclass(frozen=True)
 class DemoLogin:
@@ -16,7 +18,13 @@ class DemoLogin:
     password: str
 
 
-DEMO_ACCOUNTS = [("Chief editor (superuser)", "admin", "admin@example.org")]
+# (role shown, username, group); the administrator is a superuser outside the desk's roles.
+DEMO_ACCOUNTS = [
+    ("Administrator (superuser)", "admin", None),
+    ("Chief editor", "chief", CHIEF_EDITORS),
+    ("Editor", "editor", EDITORS),
+    ("Writer", "writer", WRITERS),
+]
 
 
 def demo_logins_path() -> Path:
@@ -28,19 +36,24 @@ def demo_accounts_ensure() -> list[DemoLogin]:
     path = demo_logins_path()
     known = json.loads(path.read_text()) if path.exists() else {}
     User = get_user_model()
+    groups = desk_roles_ensure()
     logins = []
-    for role, username, email in DEMO_ACCOUNTS:
+    for role, username, group in DEMO_ACCOUNTS:
         user = User.objects.filter(username=username).first()
         if user is None or username not in known:
             password = secrets.token_urlsafe(12)
             if user is None:
-                user = User.objects.create_superuser(
-                    username=username, email=email, password=password
-                )
+                email = f"{username}@newsroom.example"
+                if group is None:
+                    user = User.objects.create_superuser(username, email, password)
+                else:
+                    user = User.objects.create_user(username, email, password)
             else:
                 user.set_password(password)
                 user.save(update_fields=["password"])
             known[username] = password
+        if group is not None:
+            user.groups.set([groups[group]])
         logins.append(DemoLogin(role=role, username=username, password=known[username]))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(known, indent=2))

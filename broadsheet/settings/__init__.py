@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "broadsheet.experts",
     "broadsheet.topics",
     "broadsheet.discovery",
+    "broadsheet.desk",
     "broadsheet.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -137,6 +138,9 @@ WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
 WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 
 LOGIN_URL = "wagtailadmin_login"
+# Workflow notifications: printed to the console outside production, where no mail server is set.
+if not ENV.production:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = ENV.production

@@ -1,0 +1,113 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from wagtail.models import Site, WorkflowState
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+from broadsheet.articles.models import ArticlePage
+from broadsheet.desk.roles import CHIEF_EDITORS, EDITORS, WRITERS, desk_roles_ensure
+from broadsheet.sections.factories import SectionPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(db):
+    groups = desk_roles_ensure()
+    people = {}
+    for name, group in (("wren", WRITERS), ("ed", EDITORS), ("cora", CHIEF_EDITORS)):
+        user = get_user_model().objects.create_user(name, f"{name}@example.org", "pw")
+        user.groups.set([groups[group]])
+        people[name] = user
+    people["section"] = SectionPageFactory(title="Politics", slug="politics")
+    return people
+
+
+def article_form(**actions):
+    return nested_form_data(
+        {
+            "title": "Coalition talks stall over the budget",
+            "slug": "coalition-talks-stall",
+            "deck": "",
+            "kind": "news",
+            "label": "",
+            "second_line": "",
+            "bylines": inline_formset([]),
+            "body": streamfield([("paragraph", rich_text("<p>Talks broke off at noon.</p>"))]),
+            **actions,
+        }
+    )
+
+
+def add_url(section):
+    return reverse("wagtailadmin_pages:add", args=("articles", "articlepage", section.pk))
+
+
+def test_writer_can_draft_and_submit_but_not_publish(client, desk):
+    """A writer's story goes to review, never straight to readers."""
+    client.force_login(desk["wren"])
+    client.post(add_url(desk["section"]), article_form(**{"action-publish": "publish"}))
+    story = ArticlePage.objects.get(slug="coalition-talks-stall")
+    assert not story.live
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=(story.pk,)),
+        article_form(**{"action-submit": "submit"}),
+    )
+    assert response.status_code == 302
+    state = WorkflowState.objects.get(object_id=str(story.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert state.current_task_state.task.name == "Editor approval"
+    assert client.get("/politics/coalition-talks-stall/").status_code == 404
+
+
+def test_editor_approves_a_submitted_story_and_it_goes_live(client, desk):
+    """An editor's approval of a submitted story publishes it."""
+    client.force_login(desk["wren"])
+    client.post(add_url(desk["section"]), article_form(**{"action-submit": "submit"}))
+    story = ArticlePage.objects.get(slug="coalition-talks-stall")
+    task_state = WorkflowState.objects.get(object_id=str(story.pk)).current_task_state
+
+    client.force_login(desk["ed"])
+    response = client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=(story.pk, "approve", task_state.pk)),
+        {"comment": "Good to go"},
+    )
+    assert response.status_code in (200, 302)
+    story.refresh_from_db()
+    assert story.live
+    assert client.get("/politics/coalition-talks-stall/").status_code == 200
+
+
+def test_editor_requests_changes_with_a_comment(client, desk):
+    """An editor can send a story back to its writer with a comment; it stays unpublished."""
+    client.force_login(desk["wren"])
+    client.post(add_url(desk["section"]), article_form(**{"action-submit": "submit"}))
+    story = ArticlePage.objects.get(slug="coalition-talks-stall")
+    task_state = WorkflowState.objects.get(object_id=str(story.pk)).current_task_state
+
+    client.force_login(desk["ed"])
+    client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=(story.pk, "reject", task_state.pk)),
+        {"comment": "Needs a second source"},
+    )
+    state = WorkflowState.objects.get(object_id=str(story.pk))
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    task_state.refresh_from_db()
+    assert task_state.comment == "Needs a second source"
+    story.refresh_from_db()
+    assert not story.live
+
+
+def test_only_the_chief_editor_runs_outlet_settings(client, desk):
+    """Site settings belong to the chief editor, not to editors or writers."""
+    url = f"/admin/settings/core/outletsettings/{Site.objects.get(is_default_site=True).pk}/"
+    for name, allowed in (("wren", False), ("ed", False), ("cora", True)):
+        client.force_login(desk[name])
+        assert (client.get(url).status_code == 200) is allowed, name
+
+
+def test_roles_can_be_ensured_again_without_duplicates(desk):
+    """Re-running the role setup (every `make run`) changes nothing."""
+    before = {name: set(group.permissions.all()) for name, group in desk_roles_ensure().items()}
+    after = {name: set(group.permissions.all()) for name, group in desk_roles_ensure().items()}
+    assert before == after
