@@ -16,6 +16,7 @@ urlpatterns = [
     path("authors/", include("broadsheet.authors.urls")),
     path("experts/", include("broadsheet.experts.urls")),
     path("search/", include("broadsheet.discovery.urls")),
+    path("corrections/", include("broadsheet.desk.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.db import models
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -9,9 +7,6 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from broadsheet.articles.blocks import ArticleBodyBlock
-
-# A fix made minutes after going live is not an update readers need to be told about.
-UPDATE_NOTICE_AFTER = timedelta(minutes=10)
 
 
 class ArticleKind(models.TextChoices):
@@ -85,6 +80,12 @@ class ArticlePage(Page):
             heading="Lead image",
         ),
         FieldPanel("body"),
+        InlinePanel(
+            "corrections",
+            label="Correction or update",
+            heading="Corrections and updates",
+            help_text="Public notes shown under the story and, for corrections, on /corrections/.",
+        ),
         FieldPanel("topics"),
         FieldPanel("experts"),
         MultiFieldPanel(
@@ -121,14 +122,6 @@ class ArticlePage(Page):
     @property
     def display_label(self) -> str:
         return self.label or KIND_LABELS.get(self.kind, "")
-
-    @property
-    def updated_at(self):
-        """When the story was last republished with changes, if that is worth telling readers."""
-        first, last = self.first_published_at, self.last_published_at
-        if first and last and last - first > UPDATE_NOTICE_AFTER:
-            return last
-        return None
 
     @cached_property
     def byline_authors(self) -> list:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from broadsheet.articles.models import ArticlePage
 from broadsheet.core.pages import unrestricted
+from broadsheet.desk.selectors import article_corrections, story_updated_at
 
 LATEST_NEWS_LIMIT = 40
 READ_ALSO_LIMIT = 6
@@ -151,7 +152,10 @@ def read_also(*, article: ArticlePage, topic_ids: list[int], limit: int = READ_A
 
 def article_page_context(*, article: ArticlePage) -> dict:
     topics = list(article.topics.all())
+    notes = article_corrections(article=article)
     return {
+        "corrections": notes,
+        "updated_at": story_updated_at(notes),
         "section": article.get_parent().specific_deferred,
         "authors": article.byline_authors,
         "topics": topics,

@@ -140,7 +140,7 @@ WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 LOGIN_URL = "wagtailadmin_login"
 # Workflow notifications: printed to the console outside production, where no mail server is set.
 if not ENV.production:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = ENV.production

@@ -33,6 +33,7 @@ def article_form(**actions):
             "label": "",
             "second_line": "",
             "bylines": inline_formset([]),
+            "corrections": inline_formset([]),
             "body": streamfield([("paragraph", rich_text("<p>Talks broke off at noon.</p>"))]),
             **actions,
         }

@@ -1,0 +1,27 @@
+from django.db.models import QuerySet
+
+from broadsheet.core.pages import unrestricted
+from broadsheet.desk.models import PUBLIC_RECORD_KINDS, Correction
+
+
+def public_corrections() -> QuerySet[Correction]:
+    """Corrections and clarifications on live, public stories, newest first: /corrections/."""
+    return (
+        Correction.objects.filter(kind__in=PUBLIC_RECORD_KINDS, page__live=True)
+        .filter(unrestricted("page__path"))
+        .select_related("page")
+        .order_by("-noted_at", "-pk")
+    )
+
+
+def article_corrections(*, article) -> list[Correction]:
+    """The notes readers see on a story, oldest first, as they were appended."""
+    return list(article.corrections.order_by("noted_at", "pk"))
+
+
+def story_updated_at(notes: list[Correction]):
+    """When readers are told a story changed: its newest public note.
+
+    Republishing alone (a silent typo fix) does not count; the revision history keeps it.
+    """
+    return max((note.noted_at for note in notes), default=None)
