@@ -1,7 +1,7 @@
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from broadsheet.articles.models import ArticlePage
 from broadsheet.authors.factories import AuthorFactory
 from broadsheet.authors.models import Author, AuthorLink
 from broadsheet.core.models import OutletSettings
+from broadsheet.desk.models import Correction
 from broadsheet.experts.factories import ExpertFactory
 from broadsheet.experts.models import Expert
 from broadsheet.sections.factories import SectionPageFactory
@@ -231,6 +232,14 @@ def newsroom(db):
         body=BODY_OF_EVERY_KIND
         + [("image", {"image": room.image, "caption": "The gauge.", "credit": "Broadsheet"})],
     )
+    room.interview.corrections.add(
+        Correction(
+            kind="correction",
+            text="An earlier version gave the wrong year for the treaty.",
+            noted_at=INTERVIEW_PUBLISHED_AT + timedelta(hours=2),
+        )
+    )
+    room.interview.save_revision().publish()
     return room
 
 

@@ -45,6 +45,7 @@ def test_reader_pages_have_no_serious_accessibility_violations(open_page, newsro
         newsroom.experts[0].get_absolute_url(),
         reverse("news:day", args=[2024, 6, 22]),
         f"{reverse('discovery:search')}?q=river",
+        reverse("desk:corrections"),
     ]
     problems = []
     for url in urls:

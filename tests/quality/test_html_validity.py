@@ -49,6 +49,7 @@ def reader_pages(newsroom) -> dict[str, tuple[str, int]]:
         "search-results": (f"{reverse('discovery:search')}?q=river+treaty", 200),
         "search-no-results": (f"{reverse('discovery:search')}?q=zzyzx", 200),
         "search-empty-query": (f"{reverse('discovery:search')}?q=", 400),
+        "corrections": (reverse("desk:corrections"), 200),
         "not-found": ("/no-such-section/no-such-story/", 404),
     }
 
