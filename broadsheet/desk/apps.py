@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class DeskConfig(AppConfig):
     name = "broadsheet.desk"
     label = "desk"
     verbose_name = "Desk"
+
+    def ready(self):
+        from broadsheet.desk.models import BreakingNews
+        from broadsheet.desk.signals import on_breaking_news_saved
+
+        post_save.connect(on_breaking_news_saved, sender=BreakingNews)

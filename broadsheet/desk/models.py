@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
@@ -33,3 +34,34 @@ class Correction(Orderable):
 
 # Kinds listed on /corrections/: the record of what the outlet got wrong or unclear.
 PUBLIC_RECORD_KINDS = (Correction.Kind.CORRECTION, Correction.Kind.CLARIFICATION)
+
+
+class BreakingNews(models.Model):
+    """The one story flagged as breaking: a banner on every reader page until it expires.
+
+    Flagging a new story supersedes the previous one; deleting the flag clears the banner.
+    """
+
+    article = models.ForeignKey(
+        "articles.ArticlePage", on_delete=models.CASCADE, related_name="breaking_flags"
+    )
+    banner_text = models.CharField(
+        max_length=160, blank=True, help_text="Shown in the banner; the headline when empty."
+    )
+    flagged_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(help_text="The banner disappears at this time.")
+    superseded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    panels = [FieldPanel("article"), FieldPanel("banner_text"), FieldPanel("expires_at")]
+
+    class Meta:
+        verbose_name = "breaking news"
+        verbose_name_plural = "breaking news"
+        ordering = ["-flagged_at"]
+
+    def __str__(self) -> str:
+        return self.banner_text or self.article.title
+
+    def clean(self):
+        if self.expires_at and self.expires_at <= timezone.now():
+            raise ValidationError({"expires_at": "Choose a time in the future."})

@@ -43,16 +43,22 @@ _PEOPLE_AND_TOPICS = [
     for app, model in (("topics", "topic"), ("authors", "author"), ("experts", "expert"))
     for action in ("add", "change", "view")
 ]
+_BREAKING_NEWS = [
+    ("desk", "breakingnews", f"{action}_breakingnews")
+    for action in ("add", "change", "delete", "view")
+]
 MODEL_PERMISSIONS = {
     WRITERS: _ADMIN + _IMAGES_WRITE + [("topics", "topic", "view_topic")],
     EDITORS: _ADMIN
     + _IMAGES_WRITE
     + [("wagtailimages", "image", "change_image")]
-    + _PEOPLE_AND_TOPICS,
+    + _PEOPLE_AND_TOPICS
+    + _BREAKING_NEWS,
     CHIEF_EDITORS: _ADMIN
     + _IMAGES_WRITE
     + [("wagtailimages", "image", "change_image"), ("wagtailimages", "image", "delete_image")]
     + _PEOPLE_AND_TOPICS
+    + _BREAKING_NEWS
     + [("core", "outletsettings", "change_outletsettings")]
     + [("auth", "user", c) for c in ("add_user", "change_user", "view_user")],
 }

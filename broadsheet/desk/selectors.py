@@ -1,7 +1,8 @@
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from broadsheet.core.pages import unrestricted
-from broadsheet.desk.models import PUBLIC_RECORD_KINDS, Correction
+from broadsheet.desk.models import PUBLIC_RECORD_KINDS, BreakingNews, Correction
 
 
 def public_corrections() -> QuerySet[Correction]:
@@ -25,3 +26,16 @@ def story_updated_at(notes: list[Correction]):
     Republishing alone (a silent typo fix) does not count; the revision history keeps it.
     """
     return max((note.noted_at for note in notes), default=None)
+
+
+def current_breaking_news():
+    """The live breaking story readers see in the banner, or None."""
+    return (
+        BreakingNews.objects.filter(
+            superseded_at__isnull=True, expires_at__gt=timezone.now(), article__live=True
+        )
+        .filter(unrestricted("article__path"))
+        .select_related("article")
+        .order_by("-flagged_at")
+        .first()
+    )
