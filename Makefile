@@ -14,7 +14,10 @@ run: install
 	@$(PY) manage.py demo_newsroom
 	@$(PY) manage.py demo_accounts
 	@echo "Broadsheet is serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	@$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	@# The desk worker publishes scheduled stories on time; it stops with the server.
+	@$(PY) manage.py desk_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 install: $(INSTALLED)
 

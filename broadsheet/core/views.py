@@ -2,6 +2,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from broadsheet.desk.clock import publishing_status
+
 
 @never_cache
 def healthz(request):
@@ -12,4 +14,18 @@ def healthz(request):
             cursor.fetchone()
     except Exception as error:  # any database failure means "not healthy", never a 500 page
         return JsonResponse({"status": "error", "database": str(error)[:200]}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    publishing = publishing_status()
+    return JsonResponse(
+        {
+            "status": "ok",
+            "database": "ok",
+            "worker": "ok" if publishing.worker_alive else "down",
+            "worker_heartbeat": _iso(publishing.worker_beat_at),
+            "oldest_overdue": _iso(publishing.oldest_overdue_at),
+            "publishing_lag_seconds": round(publishing.lag_seconds, 3),
+        }
+    )
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None

@@ -65,3 +65,16 @@ class BreakingNews(models.Model):
     def clean(self):
         if self.expires_at and self.expires_at <= timezone.now():
             raise ValidationError({"expires_at": "Choose a time in the future."})
+
+
+class WorkerHeartbeat(models.Model):
+    """The latest sign of life from each `desk_worker` process, for /healthz and the admin."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"

@@ -1,6 +1,10 @@
+from django.utils.html import format_html
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from broadsheet.desk.clock import publishing_status
 from broadsheet.desk.models import BreakingNews
 
 
@@ -14,3 +18,31 @@ class BreakingNewsViewSet(SnippetViewSet):
 
 
 register_snippet(BreakingNewsViewSet)
+
+
+class PublishingLatePanel(Component):
+    """A warning at the top of the dashboard when scheduled stories are not going out."""
+
+    name = "publishing_late"
+    order = 10
+
+    def __init__(self, status):
+        self.status = status
+
+    def render_html(self, parent_context=None):
+        if self.status.worker_alive:
+            problem = f"the oldest scheduled story is {self.status.lag_seconds:.0f} s overdue."
+        else:
+            problem = "the desk worker is not running, so nothing scheduled will go live."
+        return format_html(
+            '<div class="help-block help-critical" role="alert"><p><strong>Publishing is late:'
+            "</strong> {} Start it with <code>python manage.py desk_worker</code>.</p></div>",
+            problem,
+        )
+
+
+@hooks.register("construct_homepage_panels")
+def warn_when_publishing_is_late(request, panels):
+    status = publishing_status()
+    if status.late:
+        panels.insert(0, PublishingLatePanel(status))

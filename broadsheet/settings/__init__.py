@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "broadsheet.discovery",
     "broadsheet.desk",
     "broadsheet.demo",
+    "django_tasks_db",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -136,6 +137,14 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
 WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
+
+# Background work goes through Django's tasks framework; the database queue needs no extra
+# service. `manage.py desk_worker` runs it beside the publishing clock.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often the worker's clock looks for stories due to go live or expire (seconds).
+DESK_CLOCK_INTERVAL = 0.25
+# A worker whose last heartbeat is older than this is reported as down.
+DESK_WORKER_STALE_AFTER = 10
 
 LOGIN_URL = "wagtailadmin_login"
 # Workflow notifications: printed to the console outside production, where no mail server is set.

@@ -5,3 +5,11 @@ from broadsheet.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the worker tests start a real `desk_worker` process on the same data.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-broadsheet.sqlite3")}  # noqa: F405
+
+# Search indexing and reference updates run inline, so a test sees them without a worker;
+# tests/desk/test_worker.py runs the real worker process for what it owns.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
