@@ -1,4 +1,6 @@
 from django.db import models
+from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -63,6 +65,12 @@ class ArticlePage(Page):
         "syndication source", max_length=120, blank=True, help_text="Partner outlet's name."
     )
     source_url = models.URLField("syndication source URL", blank=True)
+    embargo_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Published but invisible to readers everywhere until this time; "
+        "the story then appears with this as its publication time.",
+    )
 
     content_panels = [
         FieldPanel("title", heading="Headline"),
@@ -93,6 +101,7 @@ class ArticlePage(Page):
                 FieldPanel("has_photo"),
                 FieldPanel("has_video"),
                 FieldPanel("is_top_story"),
+                FieldPanel("embargo_until"),
                 FieldPanel("source_name"),
                 FieldPanel("source_url"),
             ],
@@ -114,6 +123,21 @@ class ArticlePage(Page):
 
     class Meta:
         verbose_name = "article"
+
+    def save(self, *args, **kwargs):
+        # Readers first see an embargoed story when the embargo ends, so that is its public time:
+        # it then leads Latest news, and every list that shows only the past hides it until then.
+        if self.embargo_until and self.first_published_at:
+            self.first_published_at = self.embargo_until
+        return super().save(*args, **kwargs)
+
+    def is_embargoed(self, now=None) -> bool:
+        return bool(self.embargo_until and self.embargo_until > (now or timezone.now()))
+
+    def serve(self, request, *args, **kwargs):
+        if self.is_embargoed():
+            raise Http404("No such story")
+        return super().serve(request, *args, **kwargs)
 
     @property
     def headline(self) -> str:

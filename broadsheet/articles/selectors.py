@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import F, QuerySet, Window
-from django.db.models.functions import RowNumber, Substr
+from django.db.models.functions import Now, RowNumber, Substr
 from django.utils import timezone
 
 from broadsheet.articles.models import ArticlePage
@@ -17,11 +17,14 @@ RECENT_WINDOW = 500
 
 
 def published_articles() -> QuerySet[ArticlePage]:
-    """Live, public articles, newest first, without their bodies: the base of every list."""
+    """Live, public articles, newest first, without their bodies: the base of every list.
+
+    A story under embargo has its publication time at the embargo's end, so keeping to the past
+    keeps it out of every list until then.
+    """
     return (
         ArticlePage.objects.live()
-        .filter(unrestricted())
-        .exclude(first_published_at__isnull=True)
+        .filter(unrestricted(), first_published_at__lte=Now())
         .defer_streamfields()
         .order_by("-first_published_at", "-pk")
     )

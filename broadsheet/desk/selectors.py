@@ -1,4 +1,5 @@
 from django.db.models import QuerySet
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from broadsheet.core.pages import unrestricted
@@ -8,7 +9,9 @@ from broadsheet.desk.models import PUBLIC_RECORD_KINDS, BreakingNews, Correction
 def public_corrections() -> QuerySet[Correction]:
     """Corrections and clarifications on live, public stories, newest first: /corrections/."""
     return (
-        Correction.objects.filter(kind__in=PUBLIC_RECORD_KINDS, page__live=True)
+        Correction.objects.filter(
+            kind__in=PUBLIC_RECORD_KINDS, page__live=True, page__first_published_at__lte=Now()
+        )
         .filter(unrestricted("page__path"))
         .select_related("page")
         .order_by("-noted_at", "-pk")
@@ -32,7 +35,10 @@ def current_breaking_news():
     """The live breaking story readers see in the banner, or None."""
     return (
         BreakingNews.objects.filter(
-            superseded_at__isnull=True, expires_at__gt=timezone.now(), article__live=True
+            superseded_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            article__live=True,
+            article__first_published_at__lte=Now(),
         )
         .filter(unrestricted("article__path"))
         .select_related("article")

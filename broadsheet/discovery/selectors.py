@@ -1,5 +1,7 @@
 import re
 
+from django.utils import timezone
+
 from broadsheet.articles.models import ArticlePage
 from broadsheet.core.pages import unrestricted
 
@@ -21,6 +23,7 @@ def search_articles(*, query: str):
     restricted = ArticlePage.objects.exclude(unrestricted()).values_list("pk", flat=True)
     return (
         ArticlePage.objects.live()
+        .filter(first_published_at__lte=timezone.now())
         .exclude(pk__in=list(restricted))
         .defer_streamfields()
         .search(terms, operator="and")
