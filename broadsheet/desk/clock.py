@@ -19,6 +19,7 @@ from django.utils import timezone
 from wagtail.models import Page, Revision
 
 from broadsheet.desk.models import WorkerHeartbeat
+from broadsheet.desk.queue import queue_release_due
 
 logger = logging.getLogger("broadsheet.desk.clock")
 
@@ -27,6 +28,7 @@ logger = logging.getLogger("broadsheet.desk.clock")
 class TickReport:
     published: list[int]
     expired: list[int]
+    released: list[int]
 
 
 def due_revisions(*, now: datetime):
@@ -85,7 +87,8 @@ def publishing_clock_tick(*, now: datetime | None = None) -> TickReport:
             logger.exception("Scheduled revision %s could not be published", revision_id)
     for revision_id in published:
         logger.info("Published scheduled revision %s", revision_id)
-    return TickReport(published=published, expired=expired)
+    released = queue_release_due(now=now)
+    return TickReport(published=published, expired=expired, released=released)
 
 
 def worker_identity() -> str:

@@ -1,8 +1,13 @@
+from datetime import time
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable
 
 
@@ -78,3 +83,77 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname}:{self.pid}"
+
+
+class DeskSettings(ClusterableModel):
+    """The chief editor's release cadence for the queue, and its pause switch (one row)."""
+
+    queue_paused = models.BooleanField(default=False)
+    interval_minutes = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1)], help_text="Minutes between releases."
+    )
+    active_from = models.TimeField(default=time(9, 0), help_text="Outlet time zone.")
+    active_until = models.TimeField(default=time(22, 0), help_text="Outlet time zone.")
+
+    panels = [
+        FieldPanel("queue_paused"),
+        FieldPanel("interval_minutes"),
+        FieldPanel("active_from"),
+        FieldPanel("active_until"),
+        InlinePanel("cadence_windows", label="Different interval for part of the day"),
+    ]
+
+    class Meta:
+        verbose_name = "desk settings"
+        verbose_name_plural = "desk settings"
+
+    def __str__(self) -> str:
+        return "Release cadence"
+
+    def clean(self):
+        if self.active_from >= self.active_until:
+            raise ValidationError({"active_until": "Active hours must end after they start."})
+
+    @classmethod
+    def load(cls) -> "DeskSettings":
+        return cls.objects.order_by("pk").first() or cls.objects.create()
+
+
+class CadenceWindow(Orderable):
+    desk = ParentalKey(DeskSettings, on_delete=models.CASCADE, related_name="cadence_windows")
+    starts = models.TimeField()
+    ends = models.TimeField()
+    interval_minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+
+    panels = [FieldPanel("starts"), FieldPanel("ends"), FieldPanel("interval_minutes")]
+
+    def __str__(self) -> str:
+        return f"{self.starts:%H:%M}–{self.ends:%H:%M}: every {self.interval_minutes} min"
+
+
+class QueueEntry(models.Model):
+    """A prepared story waiting in the release queue, or the record of its release."""
+
+    article = models.ForeignKey(
+        "articles.ArticlePage", on_delete=models.CASCADE, related_name="queue_entries"
+    )
+    position = models.PositiveIntegerField(default=0)
+    queued_at = models.DateTimeField(default=timezone.now)
+    queued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name_plural = "queue entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=models.Q(released_at__isnull=True),
+                name="one_waiting_entry_per_article",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.article)

@@ -47,18 +47,27 @@ _BREAKING_NEWS = [
     ("desk", "breakingnews", f"{action}_breakingnews")
     for action in ("add", "change", "delete", "view")
 ]
+_QUEUE = [
+    ("desk", "queueentry", f"{action}_queueentry") for action in ("add", "change", "delete", "view")
+]
 MODEL_PERMISSIONS = {
     WRITERS: _ADMIN + _IMAGES_WRITE + [("topics", "topic", "view_topic")],
     EDITORS: _ADMIN
     + _IMAGES_WRITE
     + [("wagtailimages", "image", "change_image")]
     + _PEOPLE_AND_TOPICS
-    + _BREAKING_NEWS,
+    + _BREAKING_NEWS
+    + _QUEUE,
     CHIEF_EDITORS: _ADMIN
     + _IMAGES_WRITE
     + [("wagtailimages", "image", "change_image"), ("wagtailimages", "image", "delete_image")]
     + _PEOPLE_AND_TOPICS
     + _BREAKING_NEWS
+    + _QUEUE
+    + [
+        ("desk", "desksettings", "change_desksettings"),
+        ("desk", "desksettings", "view_desksettings"),
+    ]
     + [("core", "outletsettings", "change_outletsettings")]
     + [("auth", "user", c) for c in ("add_user", "change_user", "view_user")],
 }

@@ -1,11 +1,14 @@
+from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from broadsheet.desk import admin_views
 from broadsheet.desk.clock import publishing_status
-from broadsheet.desk.models import BreakingNews
+from broadsheet.desk.models import BreakingNews, DeskSettings
 
 
 class BreakingNewsViewSet(SnippetViewSet):
@@ -18,6 +21,40 @@ class BreakingNewsViewSet(SnippetViewSet):
 
 
 register_snippet(BreakingNewsViewSet)
+
+
+class DeskSettingsViewSet(SnippetViewSet):
+    model = DeskSettings
+    icon = "time"
+    menu_label = "Release cadence"
+    add_to_settings_menu = True
+
+
+register_snippet(DeskSettingsViewSet)
+
+
+@hooks.register("register_admin_urls")
+def queue_urls():
+    return [
+        path("desk/queue/", admin_views.queue_index, name="desk_queue"),
+        path("desk/queue/add/", admin_views.queue_add, name="desk_queue_add"),
+        path("desk/queue/pause/", admin_views.queue_pause, name="desk_queue_pause"),
+        path(
+            "desk/queue/<int:entry_id>/<slug:action>/",
+            admin_views.queue_action,
+            name="desk_queue_action",
+        ),
+    ]
+
+
+class QueueMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("desk.change_queueentry")
+
+
+@hooks.register("register_admin_menu_item")
+def queue_menu_item():
+    return QueueMenuItem("Release queue", reverse("desk_queue"), icon_name="time", order=140)
 
 
 class PublishingLatePanel(Component):

@@ -67,10 +67,10 @@ class Command(BaseCommand):
                     worker_heartbeat(worker_id=worker_id, started_at=started_at)
                     last_beat = time.monotonic()
                 report = publishing_clock_tick()
-                if report.published or report.expired:
+                if report.published or report.expired or report.released:
                     self.stdout.write(
                         f"{timezone.now():%H:%M:%S} published {len(report.published)}, "
-                        f"expired {len(report.expired)}"
+                        f"expired {len(report.expired)}, released {len(report.released)}"
                     )
                     self.stdout.flush()
             except Exception:

@@ -1,0 +1,157 @@
+"""The release queue: prepared stories go live one per slot, on the desk's clock.
+
+The chief editor sets the cadence (an interval, which may differ by time of day, inside active
+hours in the outlet's time zone). Slots are computed, never stored: the next slot follows the
+last release by the interval in force then, so releasing a story early shifts everything after it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from broadsheet.core.outlet import outlet_settings
+from broadsheet.desk.models import DeskSettings, QueueEntry
+
+
+@dataclass(frozen=True)
+class Window:
+    starts: time
+    ends: time
+    interval: timedelta
+
+
+@dataclass(frozen=True)
+class Cadence:
+    zone: ZoneInfo
+    active_from: time
+    active_until: time
+    interval: timedelta
+    windows: tuple[Window, ...] = ()
+
+    def interval_at(self, moment: datetime) -> timedelta:
+        clock = moment.astimezone(self.zone).time()
+        for window in self.windows:
+            if window.starts <= clock < window.ends:
+                return window.interval
+        return self.interval
+
+    def next_open(self, moment: datetime) -> datetime:
+        """`moment` if it falls inside active hours, else when they next begin."""
+        local = moment.astimezone(self.zone)
+        if self.active_from <= local.time() < self.active_until:
+            return moment
+        day = local.date() if local.time() < self.active_from else local.date() + timedelta(days=1)
+        return datetime.combine(day, self.active_from, tzinfo=self.zone)
+
+
+def desk_cadence() -> Cadence:
+    desk = DeskSettings.load()
+    return Cadence(
+        zone=outlet_settings().zone,
+        active_from=desk.active_from,
+        active_until=desk.active_until,
+        interval=timedelta(minutes=desk.interval_minutes),
+        windows=tuple(
+            Window(w.starts, w.ends, timedelta(minutes=w.interval_minutes))
+            for w in desk.cadence_windows.all()
+        ),
+    )
+
+
+def queue_slots(
+    *, count: int, cadence: Cadence, now: datetime, last_release: datetime | None
+) -> list[datetime]:
+    """The times at which the next `count` queued stories go live."""
+    slots = []
+    previous = last_release
+    for _ in range(count):
+        due = now if previous is None else max(now, previous + cadence.interval_at(previous))
+        slot = cadence.next_open(due)
+        slots.append(slot)
+        previous = slot
+    return slots
+
+
+def waiting_entries():
+    return QueueEntry.objects.filter(released_at__isnull=True).select_related("article")
+
+
+def last_release_at() -> datetime | None:
+    return (
+        QueueEntry.objects.filter(released_at__isnull=False)
+        .order_by("-released_at")
+        .values_list("released_at", flat=True)
+        .first()
+    )
+
+
+def queue_schedule(*, now: datetime | None = None) -> list[tuple[QueueEntry, datetime]]:
+    """Each waiting story with its computed slot, in queue order."""
+    now = now or timezone.now()
+    entries = list(waiting_entries().order_by("position", "pk"))
+    slots = queue_slots(
+        count=len(entries), cadence=desk_cadence(), now=now, last_release=last_release_at()
+    )
+    return list(zip(entries, slots, strict=True))
+
+
+def queue_entry_add(*, article, user=None) -> QueueEntry:
+    last = waiting_entries().order_by("-position").values_list("position", flat=True).first()
+    entry, _ = QueueEntry.objects.update_or_create(
+        article=article,
+        released_at=None,
+        defaults={"position": (last or 0) + 1, "queued_by": user},
+    )
+    return entry
+
+
+def queue_entry_move(*, entry: QueueEntry, by: int) -> None:
+    """Swap the entry with its neighbour `by` places away (-1 up, +1 down)."""
+    ordered = list(waiting_entries().order_by("position", "pk"))
+    index = ordered.index(entry)
+    target = index + by
+    if 0 <= target < len(ordered):
+        ordered[index], ordered[target] = ordered[target], ordered[index]
+        with transaction.atomic():
+            for position, item in enumerate(ordered, start=1):
+                QueueEntry.objects.filter(pk=item.pk).update(position=position)
+
+
+def queue_entry_pull(*, entry: QueueEntry) -> None:
+    entry.delete()
+
+
+def queue_entry_release(*, entry_id: int, now: datetime | None = None) -> bool:
+    """Publish the entry's story now, once; False if it was already released or pulled."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        entry = (
+            QueueEntry.objects.select_for_update()
+            .filter(pk=entry_id, released_at__isnull=True)
+            .select_related("article")
+            .first()
+        )
+        if entry is None:
+            return False
+        article = entry.article.specific
+        revision = article.get_latest_revision() or article.save_revision()
+        revision.publish(log_action="wagtail.publish")
+        entry.released_at = now
+        entry.save(update_fields=["released_at"])
+    return True
+
+
+def queue_release_due(*, now: datetime | None = None) -> list[int]:
+    """Release the head of the queue if its slot has come; at most one story per slot."""
+    now = now or timezone.now()
+    if DeskSettings.load().queue_paused:
+        return []
+    schedule = queue_schedule(now=now)
+    if schedule and schedule[0][1] <= now:
+        entry = schedule[0][0]
+        if queue_entry_release(entry_id=entry.pk, now=schedule[0][1]):
+            return [entry.pk]
+    return []
