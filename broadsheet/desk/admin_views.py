@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from broadsheet.articles.models import ArticlePage
+from broadsheet.core.outlet import outlet_settings
 from broadsheet.desk.models import DeskSettings, QueueEntry
 from broadsheet.desk.queue import (
     queue_entry_add,
@@ -42,6 +43,8 @@ def queue_index(request):
             "schedule": queue_schedule(),
             "candidates": candidates,
             "desk": desk,
+            # Wagtail shows the admin in each user's own zone; slots are the outlet's clock.
+            "outlet_zone": outlet_settings(request).zone,
             "can_edit_cadence": request.user.has_perm("desk.change_desksettings"),
         },
     )

@@ -121,7 +121,9 @@ def test_editor_queues_reorders_pulls_and_releases_from_the_queue_screen(editor_
         editor_client.post(reverse("desk_queue_add"), {"article": story.pk})
     assert queued_titles(editor_client) == ["Prepared 0", "Prepared 1", "Prepared 2"]
     soup = BeautifulSoup(editor_client.get(reverse("desk_queue")).content, "html.parser")
-    assert len(soup.select("tr.queue-entry time.queue-slot[datetime]")) == 3
+    slots = soup.select("tr.queue-entry time.queue-slot[datetime]")
+    assert len(slots) == 3
+    assert all(slot["datetime"].endswith("+04:00") for slot in slots)  # the outlet's Asia/Baku
 
     entry = {e.article_id: e for e in QueueEntry.objects.all()}
     editor_client.post(reverse("desk_queue_action", args=(entry[stories[2].pk].pk, "up")))
