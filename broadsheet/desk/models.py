@@ -1,4 +1,5 @@
 from datetime import time
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -85,12 +86,20 @@ class WorkerHeartbeat(models.Model):
         return f"{self.hostname}:{self.pid}"
 
 
+# Three seconds: short enough for drills and tests, long enough that slots stay distinct.
+MIN_INTERVAL = Decimal("0.05")
+
+
 class DeskSettings(ClusterableModel):
     """The chief editor's release cadence for the queue, and its pause switch (one row)."""
 
     queue_paused = models.BooleanField(default=False)
-    interval_minutes = models.PositiveSmallIntegerField(
-        default=12, validators=[MinValueValidator(1)], help_text="Minutes between releases."
+    interval_minutes = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(12),
+        validators=[MinValueValidator(MIN_INTERVAL)],
+        help_text="Minutes between releases, e.g. 12 (fractions allowed: 0.5 is 30 seconds).",
     )
     active_from = models.TimeField(default=time(9, 0), help_text="Outlet time zone.")
     active_until = models.TimeField(default=time(22, 0), help_text="Outlet time zone.")
@@ -123,12 +132,14 @@ class CadenceWindow(Orderable):
     desk = ParentalKey(DeskSettings, on_delete=models.CASCADE, related_name="cadence_windows")
     starts = models.TimeField()
     ends = models.TimeField()
-    interval_minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    interval_minutes = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=[MinValueValidator(MIN_INTERVAL)]
+    )
 
     panels = [FieldPanel("starts"), FieldPanel("ends"), FieldPanel("interval_minutes")]
 
     def __str__(self) -> str:
-        return f"{self.starts:%H:%M}–{self.ends:%H:%M}: every {self.interval_minutes} min"
+        return f"{self.starts:%H:%M}–{self.ends:%H:%M}: every {self.interval_minutes:g} min"
 
 
 class QueueEntry(models.Model):

@@ -53,9 +53,9 @@ def desk_cadence() -> Cadence:
         zone=outlet_settings().zone,
         active_from=desk.active_from,
         active_until=desk.active_until,
-        interval=timedelta(minutes=desk.interval_minutes),
+        interval=timedelta(minutes=float(desk.interval_minutes)),
         windows=tuple(
-            Window(w.starts, w.ends, timedelta(minutes=w.interval_minutes))
+            Window(w.starts, w.ends, timedelta(minutes=float(w.interval_minutes)))
             for w in desk.cadence_windows.all()
         ),
     )
@@ -68,7 +68,15 @@ def queue_slots(
     slots = []
     previous = last_release
     for _ in range(count):
-        due = now if previous is None else max(now, previous + cadence.interval_at(previous))
+        if previous is None:
+            due = now
+        else:
+            interval = cadence.interval_at(previous)
+            due = previous + interval
+            # A slot missed by less than an interval keeps its time, so the clock's own
+            # latency never drifts the cadence; after a longer quiet spell it restarts now.
+            if due < now - interval:
+                due = now
         slot = cadence.next_open(due)
         slots.append(slot)
         previous = slot

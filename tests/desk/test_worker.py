@@ -5,7 +5,9 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import time as dt_time
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,8 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from broadsheet.articles.models import ArticlePage
+from broadsheet.desk.models import DeskSettings, QueueEntry
+from broadsheet.desk.queue import queue_entry_add
 from broadsheet.sections.factories import SectionPageFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,3 +166,29 @@ def test_scheduled_expiry_takes_a_story_down_on_time(worker, section):
     worker.start()
     assert wait_until(lambda: not ArticlePage.objects.get(pk=story.pk).live, timeout=6)
     assert timezone.now() - expires <= ON_TIME + timedelta(seconds=0.5)
+
+
+def test_the_worker_releases_the_queue_at_its_slots(worker, section):
+    """A queue with a 3-second interval goes live slot by slot through the real worker."""
+    desk = DeskSettings.load()
+    desk.active_from, desk.active_until = dt_time(0, 0), dt_time(23, 59, 59)
+    desk.interval_minutes = Decimal("0.05")
+    desk.save()
+    drafts = []
+    for n in range(3):
+        draft = section.add_child(instance=ArticlePage(title=f"Queued {n}", live=False))
+        draft.save_revision()
+        queue_entry_add(article=draft)
+        drafts.append(draft)
+    worker.start()
+    ids = [d.pk for d in drafts]
+    assert wait_until(
+        lambda: ArticlePage.objects.live().filter(pk__in=ids).count() == 3, timeout=15
+    )
+    releases = list(QueueEntry.objects.filter(article_id__in=ids).order_by("released_at"))
+    assert [e.article_id for e in releases] == ids
+    gaps = [b.released_at - a.released_at for a, b in zip(releases, releases[1:], strict=False)]
+    assert gaps == [timedelta(seconds=3)] * 2
+    for entry in releases:
+        published = ArticlePage.objects.get(pk=entry.article_id).last_published_at
+        assert timedelta(0) <= published - entry.released_at <= ON_TIME
