@@ -53,6 +53,7 @@ test: install browser lint check
 bench: install
 	@$(PY) manage.py migrate --noinput -v0
 	@$(PY) -m bench
+	@$(PY) -m bench.lateness
 
 lock: install
 	@$(VENV)/bin/pip install --quiet uv && $(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.12 --quiet
