@@ -192,3 +192,20 @@ def test_the_worker_releases_the_queue_at_its_slots(worker, section):
     for entry in releases:
         published = ArticlePage.objects.get(pk=entry.article_id).last_published_at
         assert timedelta(0) <= published - entry.released_at <= ON_TIME
+
+
+def test_two_workers_never_publish_a_story_twice(worker, section):
+    """Two workers on one database share the schedule: every story goes out exactly once."""
+    second = WorkerProcess()
+    due = timezone.now() + timedelta(seconds=6)
+    stories = [schedule(section, f"Shared {n}", due) for n in range(20)]
+    ids = [s.pk for s in stories]
+    try:
+        worker.start()
+        second.start()
+        assert wait_until(
+            lambda: ArticlePage.objects.live().filter(pk__in=ids).count() == 20, timeout=20
+        )
+    finally:
+        second.kill(signal.SIGTERM)
+    assert [scheduled_publications(s) for s in stories] == [1] * 20
