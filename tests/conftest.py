@@ -1,5 +1,9 @@
 import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from io import BytesIO
@@ -9,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import caches
 from django.core.files.images import ImageFile
-from django.db import connections
+from django.db import connection, connections
 from PIL import Image as PillowImage
 from playwright.sync_api import sync_playwright
 from wagtail.images import get_image_model
@@ -30,6 +34,7 @@ from broadsheet.topics.factories import TopicFactory
 from broadsheet.topics.models import Topic
 
 CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent
 UTC = ZoneInfo("UTC")
 
 
@@ -296,3 +301,56 @@ def open_page(browser, live_server):
     yield open_
     for context in contexts:
         context.close()
+
+
+def database_url_for_tests() -> str:
+    """The test database as a DATABASE_URL, for a process started by a test."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    return f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}"
+
+
+class WorkerProcess:
+    """A real `manage.py desk_worker` on the test database."""
+
+    def __init__(self):
+        self.process = None
+
+    def start(self) -> float:
+        env = os.environ | {
+            "DATABASE_URL": database_url_for_tests(),
+            "DJANGO_SETTINGS_MODULE": "broadsheet.settings",
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "desk_worker", "--interval", "0.1"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        # Wait for the banner line so timings start when the worker really runs.
+        line = self.process.stdout.readline()
+        assert "running" in line, line
+        return time.monotonic()
+
+    def kill(self, sig=signal.SIGKILL):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def desk_workers():
+    """Make real desk worker processes; every one is stopped when the test ends."""
+    made = []
+
+    def make() -> WorkerProcess:
+        made.append(WorkerProcess())
+        return made[-1]
+
+    yield make
+    for process in made:
+        process.kill(signal.SIGTERM)

@@ -1,17 +1,12 @@
 """The publishing clock against a real `desk_worker` process, on the test database."""
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import time as dt_time
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
@@ -20,51 +15,13 @@ from broadsheet.desk.models import DeskSettings, QueueEntry
 from broadsheet.desk.queue import queue_entry_add
 from broadsheet.sections.factories import SectionPageFactory
 
-ROOT = Path(__file__).resolve().parents[2]
 ON_TIME = timedelta(seconds=2)
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-class WorkerProcess:
-    def __init__(self):
-        self.process = None
-
-    def start(self):
-        env = os.environ | {
-            "DATABASE_URL": database_url(),
-            "DJANGO_SETTINGS_MODULE": "broadsheet.settings",
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "desk_worker", "--interval", "0.1"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        # Wait for the banner line so timings start when the worker really runs.
-        line = self.process.stdout.readline()
-        assert "running" in line, line
-        return time.monotonic()
-
-    def kill(self, sig=signal.SIGKILL):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
-            self.process.wait(timeout=10)
-
-
 @pytest.fixture
-def worker():
-    process = WorkerProcess()
-    yield process
-    process.kill(signal.SIGTERM)
+def worker(desk_workers):
+    return desk_workers()
 
 
 @pytest.fixture
@@ -194,18 +151,15 @@ def test_the_worker_releases_the_queue_at_its_slots(worker, section):
         assert timedelta(0) <= published - entry.released_at <= ON_TIME
 
 
-def test_two_workers_never_publish_a_story_twice(worker, section):
+def test_two_workers_never_publish_a_story_twice(worker, desk_workers, section):
     """Two workers on one database share the schedule: every story goes out exactly once."""
-    second = WorkerProcess()
+    second = desk_workers()
     due = timezone.now() + timedelta(seconds=6)
     stories = [schedule(section, f"Shared {n}", due) for n in range(20)]
     ids = [s.pk for s in stories]
-    try:
-        worker.start()
-        second.start()
-        assert wait_until(
-            lambda: ArticlePage.objects.live().filter(pk__in=ids).count() == 20, timeout=20
-        )
-    finally:
-        second.kill(signal.SIGTERM)
+    worker.start()
+    second.start()
+    assert wait_until(
+        lambda: ArticlePage.objects.live().filter(pk__in=ids).count() == 20, timeout=20
+    )
     assert [scheduled_publications(s) for s in stories] == [1] * 20

@@ -1,0 +1,72 @@
+from datetime import time
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from broadsheet.desk.models import DeskSettings
+from broadsheet.desk.roles import EDITORS, WRITERS, desk_roles_ensure
+from broadsheet.sections.factories import SectionPageFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+HEADLINE = "Night ferry service resumes after a two-year pause"
+
+
+@pytest.fixture
+def desk():
+    groups = desk_roles_ensure()
+    for name, group in (("wren", WRITERS), ("ed", EDITORS)):
+        user = get_user_model().objects.create_user(name, f"{name}@example.org", "pw-for-tests")
+        user.groups.set([groups[group]])
+    settings = DeskSettings.load()
+    settings.active_from, settings.active_until = time(0), time(23, 59, 59)
+    settings.interval_minutes = Decimal("0.05")
+    settings.save()
+    return SectionPageFactory(title="Region", slug="region")
+
+
+def log_in(open_page, username):
+    page = open_page("/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pw-for-tests")
+    page.click("button[type=submit]")
+    expect(page.locator("main")).to_be_visible()
+    return page
+
+
+def test_writer_submits_editor_queues_and_it_goes_live_at_its_slot(open_page, desk, desk_workers):
+    """Writer drafts and submits; editor queues; the worker releases it; readers see it first."""
+    desk_workers().start()
+
+    writer = log_in(open_page, "wren")
+    writer.goto(f"/admin/pages/add/articles/articlepage/{desk.pk}/")
+    writer.fill("#id_title", HEADLINE)
+    writer.fill("#id_deck", "Islanders regain an evening crossing")
+    writer.click("a[role=tab]:has-text('Promote'), button[role=tab]:has-text('Promote')")
+    writer.fill("#id_slug", "night-ferry-resumes")
+    writer.locator(".w-dropdown-button .w-dropdown__toggle").click()
+    writer.click("button[name='action-submit']")
+    expect(writer.locator(".messages")).to_contain_text("submitted")
+
+    editor = log_in(open_page, "ed")
+    editor.goto("/admin/desk/queue/")
+    editor.select_option("#queue-article", label=HEADLINE)
+    editor.click("text=Add to the queue")
+    expect(editor.locator("tr.queue-entry")).to_contain_text(HEADLINE)
+
+    # The worker releases the story at its slot; a reader reloading the front page sees it.
+    reader = open_page("/")
+    for _ in range(30):
+        reader.goto("/")
+        if reader.locator(".latest__headline").first.text_content() == HEADLINE:
+            break
+        reader.wait_for_timeout(500)
+    expect(reader.locator(".latest__headline").first).to_have_text(HEADLINE)
+    today = timezone.localdate()
+    reader.goto(f"/news/{today:%Y/%m/%d}/")
+    expect(reader.locator(".news-rows__headline").first).to_have_text(HEADLINE)
