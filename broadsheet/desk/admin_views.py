@@ -15,6 +15,7 @@ from broadsheet.desk.queue import (
     queue_entry_move,
     queue_entry_pull,
     queue_entry_release,
+    queue_pause_set,
     queue_schedule,
     waiting_entries,
 )
@@ -67,14 +68,14 @@ def queue_action(request, entry_id: int, action: str):
     _require_queue_rights(request)
     entry = get_object_or_404(QueueEntry, pk=entry_id, released_at__isnull=True)
     if action == "up":
-        queue_entry_move(entry=entry, by=-1)
+        queue_entry_move(entry=entry, by=-1, user=request.user)
     elif action == "down":
-        queue_entry_move(entry=entry, by=1)
+        queue_entry_move(entry=entry, by=1, user=request.user)
     elif action == "pull":
-        queue_entry_pull(entry=entry)
+        queue_entry_pull(entry=entry, user=request.user)
         messages.success(request, f"“{entry.article.title}” was taken out of the queue.")
     elif action == "release":
-        queue_entry_release(entry_id=entry.pk)
+        queue_entry_release(entry_id=entry.pk, user=request.user)
         messages.success(request, f"“{entry.article.title}” is live; later slots moved.")
     else:
         raise PermissionDenied
@@ -84,7 +85,5 @@ def queue_action(request, entry_id: int, action: str):
 @require_POST
 def queue_pause(request):
     _require_queue_rights(request)
-    desk = DeskSettings.load()
-    desk.queue_paused = request.POST.get("paused") == "1"
-    desk.save(update_fields=["queue_paused"])
+    queue_pause_set(paused=request.POST.get("paused") == "1", user=request.user)
     return redirect("desk_queue")

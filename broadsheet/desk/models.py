@@ -4,12 +4,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
-from wagtail.models import Orderable
+from wagtail.models import AbstractGroupApprovalTask, Orderable
 
 
 class Correction(Orderable):
@@ -168,3 +168,43 @@ class QueueEntry(models.Model):
 
     def __str__(self) -> str:
         return str(self.article)
+
+
+class DeskApprovalTask(AbstractGroupApprovalTask):
+    """An editor's review that can end in "publish now" or "approve into the release queue".
+
+    Wagtail publishes a page when the last task of its workflow is approved. Approving into
+    the queue adds the queue entry first and tells the desk's finish action (workflow.py) to
+    leave publication to the queue's slot.
+    """
+
+    APPROVE_INTO_QUEUE = "approve_queue"
+
+    def get_actions(self, obj, user):
+        from broadsheet.articles.models import ArticlePage
+
+        actions = super().get_actions(obj, user)
+        # The workflow views pass the base Page; its specific class needs no query.
+        is_story = issubclass(getattr(obj, "specific_class", None) or type(obj), ArticlePage)
+        if actions and is_story and user.has_perm("desk.add_queueentry"):
+            actions.insert(1, (self.APPROVE_INTO_QUEUE, "Approve into the release queue", False))
+        return actions
+
+    @transaction.atomic
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name != self.APPROVE_INTO_QUEUE:
+            return super().on_action(task_state, user, action_name, **kwargs)
+        from broadsheet.desk.queue import queue_entry_add
+        from broadsheet.desk.workflow import approving_into_queue
+
+        queue_entry_add(article=task_state.workflow_state.content_object.specific, user=user)
+        with approving_into_queue():
+            return super().on_action(task_state, user, "approve", **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return "Editors approve a story to publish it now or to go out at its queue slot."
+
+    class Meta:
+        verbose_name = "desk approval task"
+        verbose_name_plural = "desk approval tasks"

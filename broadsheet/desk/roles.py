@@ -6,15 +6,9 @@ Chief editor: an editor who also runs the outlet's settings and the newsroom's a
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import (
-    GroupApprovalTask,
-    GroupPagePermission,
-    Page,
-    Workflow,
-    WorkflowPage,
-    WorkflowTask,
-)
+from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
+from broadsheet.desk.models import DeskApprovalTask
 from broadsheet.home.models import HomePage
 
 WRITERS, EDITORS, CHIEF_EDITORS = "Writers", "Editors", "Chief editors"
@@ -110,10 +104,13 @@ def _permissions(triples):
 
 
 def _review_workflow_ensure(*, home: Page, approvers: list[Group]) -> Workflow:
-    """Writers submit; an editor or chief editor approves, or asks for changes with a comment."""
-    task, _ = GroupApprovalTask.objects.get_or_create(name=REVIEW_TASK)
+    """Writers submit; an editor or chief editor approves (now or into the queue), or asks for
+    changes with a comment."""
+    task, _ = DeskApprovalTask.objects.get_or_create(name=REVIEW_TASK)
     task.groups.set(approvers)
     workflow, _ = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW, defaults={"active": True})
+    # Earlier installs reviewed with a plain group task; the desk task replaces it.
+    WorkflowTask.objects.filter(workflow=workflow).exclude(task=task).delete()
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     # The nearest assignment wins, so this replaces Wagtail's default "Moderators approval" below.
     WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})

@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -83,3 +84,25 @@ def warn_when_publishing_is_late(request, panels):
     status = publishing_status()
     if status.late:
         panels.insert(0, PublishingLatePanel(status))
+
+
+class QueueReleaseFormatter(LogFormatter):
+    label = "Release queue: released"
+
+    def format_message(self, log_entry):
+        who = "by the desk clock at its slot" if log_entry.data.get("by_clock") else "by hand"
+        return f"Released from the release queue {who}"
+
+
+@hooks.register("register_log_actions")
+def desk_log_actions(actions):
+    actions.register_action("desk.queue.add", "Release queue: added", "Added to the release queue")
+    actions.register_action("desk.queue.move", "Release queue: moved", "Moved in the release queue")
+    actions.register_action(
+        "desk.queue.pull", "Release queue: pulled", "Taken out of the release queue"
+    )
+    actions.register_action("desk.queue.release")(QueueReleaseFormatter)
+    actions.register_action("desk.queue.pause", "Release queue: paused", "Paused the release queue")
+    actions.register_action(
+        "desk.queue.resume", "Release queue: resumed", "Resumed the release queue"
+    )

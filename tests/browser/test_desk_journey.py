@@ -5,7 +5,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
+from wagtail.models import WorkflowState
 
+from broadsheet.articles.models import ArticlePage
 from broadsheet.desk.models import DeskSettings
 from broadsheet.desk.roles import EDITORS, WRITERS, desk_roles_ensure
 from broadsheet.sections.factories import SectionPageFactory
@@ -26,6 +28,8 @@ def desk():
     settings = DeskSettings.load()
     settings.active_from, settings.active_until = time(0), time(23, 59, 59)
     settings.interval_minutes = Decimal("0.05")
+    # Paused, so the story waits on the queue screen until the editor resumes the desk.
+    settings.queue_paused = True
     settings.save()
     return SectionPageFactory(title="Region", slug="region")
 
@@ -39,8 +43,11 @@ def log_in(open_page, username):
     return page
 
 
-def test_writer_submits_editor_queues_and_it_goes_live_at_its_slot(open_page, desk, desk_workers):
-    """Writer drafts and submits; editor queues; the worker releases it; readers see it first."""
+def test_writer_submits_editor_approves_into_the_queue_and_it_goes_live_at_its_slot(
+    open_page, desk, desk_workers
+):
+    """Writer drafts and submits; editor approves into the queue; the worker releases it at its
+    slot; readers see it first in Latest news and in the day's archive."""
     desk_workers().start()
 
     writer = log_in(open_page, "wren")
@@ -54,10 +61,18 @@ def test_writer_submits_editor_queues_and_it_goes_live_at_its_slot(open_page, de
     expect(writer.locator(".messages")).to_contain_text("submitted")
 
     editor = log_in(open_page, "ed")
+    story = ArticlePage.objects.get(slug="night-ferry-resumes")
+    editor.goto(f"/admin/pages/{story.pk}/edit/")
+    editor.locator(".w-dropdown-button .w-dropdown__toggle").click()
+    editor.click("button:has-text('Approve into the release queue')")
+    expect(editor.locator(".messages")).to_contain_text("has been updated")
+    assert not ArticlePage.objects.get(pk=story.pk).live
+    assert WorkflowState.objects.get(object_id=str(story.pk)).status == "approved"
+
     editor.goto("/admin/desk/queue/")
-    editor.select_option("#queue-article", label=HEADLINE)
-    editor.click("text=Add to the queue")
     expect(editor.locator("tr.queue-entry")).to_contain_text(HEADLINE)
+    expect(editor.locator("tr.queue-entry time.queue-slot")).to_be_visible()
+    editor.click("text=Resume the queue")
 
     # The worker releases the story at its slot; a reader reloading the front page sees it.
     reader = open_page("/")

@@ -6,6 +6,7 @@ from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import ModelLogEntry, PageLogEntry
 
 from broadsheet.articles.models import ArticlePage
 from broadsheet.desk.clock import publishing_clock_tick
@@ -164,3 +165,40 @@ def test_adding_a_missing_story_is_a_404_not_a_500(editor_client):
     """A bad story id in the add form is a 404."""
     assert editor_client.post(reverse("desk_queue_add"), {"article": "999999"}).status_code == 404
     assert editor_client.post(reverse("desk_queue_add"), {"article": "abc"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_every_queue_action_is_in_the_audit_log_with_who_and_when(editor_client, stories):
+    """Adding, moving, pulling, releasing and pausing leave a log entry naming the editor."""
+    for story in stories:
+        editor_client.post(reverse("desk_queue_add"), {"article": story.pk})
+    entry = {e.article_id: e for e in QueueEntry.objects.all()}
+    editor_client.post(reverse("desk_queue_action", args=(entry[stories[1].pk].pk, "up")))
+    editor_client.post(reverse("desk_queue_action", args=(entry[stories[2].pk].pk, "pull")))
+    editor_client.post(reverse("desk_queue_action", args=(entry[stories[1].pk].pk, "release")))
+    editor_client.post(reverse("desk_queue_pause"), {"paused": "1"})
+    editor_client.post(reverse("desk_queue_pause"), {"paused": "0"})
+    publishing_clock_tick(now=timezone.now() + timedelta(minutes=13))  # the clock releases #0
+
+    actions = [
+        (e.action, e.page_id, e.user.username if e.user else None)
+        for e in PageLogEntry.objects.filter(action__startswith="desk.").order_by("pk")
+    ]
+    assert actions == [
+        ("desk.queue.add", stories[0].pk, "ed"),
+        ("desk.queue.add", stories[1].pk, "ed"),
+        ("desk.queue.add", stories[2].pk, "ed"),
+        ("desk.queue.move", stories[1].pk, "ed"),
+        ("desk.queue.pull", stories[2].pk, "ed"),
+        ("desk.queue.release", stories[1].pk, "ed"),
+        ("desk.queue.release", stories[0].pk, None),
+    ]
+    assert all(e.timestamp for e in PageLogEntry.objects.filter(action__startswith="desk."))
+    pauses = ModelLogEntry.objects.filter(action__startswith="desk.queue.").order_by("pk")
+    assert [(e.action, e.user.username) for e in pauses] == [
+        ("desk.queue.pause", "ed"),
+        ("desk.queue.resume", "ed"),
+    ]
+    # The page's history in the admin reads the entries in words.
+    history = editor_client.get(reverse("wagtailadmin_pages:history", args=(stories[0].pk,)))
+    assert b"Released from the release queue by the desk clock at its slot" in history.content

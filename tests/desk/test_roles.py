@@ -5,6 +5,8 @@ from wagtail.models import Site, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from broadsheet.articles.models import ArticlePage
+from broadsheet.desk.models import QueueEntry
+from broadsheet.desk.queue import queue_entry_add, queue_release_due
 from broadsheet.desk.roles import CHIEF_EDITORS, EDITORS, WRITERS, desk_roles_ensure
 from broadsheet.sections.factories import SectionPageFactory
 
@@ -77,6 +79,59 @@ def test_editor_approves_a_submitted_story_and_it_goes_live(client, desk):
     story.refresh_from_db()
     assert story.live
     assert client.get("/politics/coalition-talks-stall/").status_code == 200
+
+
+def submitted_story(client, desk):
+    client.force_login(desk["wren"])
+    client.post(add_url(desk["section"]), article_form(**{"action-submit": "submit"}))
+    story = ArticlePage.objects.get(slug="coalition-talks-stall")
+    return story, WorkflowState.objects.get(object_id=str(story.pk)).current_task_state
+
+
+def test_editor_approves_into_the_queue_and_the_story_waits_for_its_slot(client, desk):
+    """Approving into the release queue ends the review without publishing; the slot does."""
+    story, task_state = submitted_story(client, desk)
+    client.force_login(desk["ed"])
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=(story.pk,))).content.decode()
+    assert "Approve into the release queue" in edit
+
+    response = client.post(
+        reverse(
+            "wagtailadmin_pages:workflow_action", args=(story.pk, "approve_queue", task_state.pk)
+        )
+    )
+    assert response.status_code in (200, 302)
+    story.refresh_from_db()
+    assert not story.live
+    assert WorkflowState.objects.get(pk=task_state.workflow_state_id).status == "approved"
+    entry = QueueEntry.objects.get(article=story, released_at=None)
+    assert entry.queued_by == desk["ed"]
+
+    assert queue_release_due() == [entry.pk]
+    story.refresh_from_db()
+    assert story.live
+    assert client.get("/politics/coalition-talks-stall/").status_code == 200
+
+
+def test_plain_approval_of_a_queued_story_publishes_it_once_and_empties_its_slot(client, desk):
+    """A queued story approved with "Approve" goes out now and does not go out again later."""
+    story, task_state = submitted_story(client, desk)
+    queue_entry_add(article=story, user=desk["ed"])
+    client.force_login(desk["ed"])
+    client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=(story.pk, "approve", task_state.pk))
+    )
+    story.refresh_from_db()
+    assert story.live
+    assert not QueueEntry.objects.filter(article=story).exists()
+    assert queue_release_due() == []
+
+
+def test_writers_are_not_offered_queue_approval(client, desk):
+    """Only reviewers see the review actions; a writer's own story offers none."""
+    story, _ = submitted_story(client, desk)
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=(story.pk,))).content.decode()
+    assert "Approve into the release queue" not in edit
 
 
 def test_editor_requests_changes_with_a_comment(client, desk):
