@@ -17,6 +17,8 @@ urlpatterns = [
     path("experts/", include("broadsheet.experts.urls")),
     path("search/", include("broadsheet.discovery.urls")),
     path("corrections/", include("broadsheet.desk.urls")),
+    # Sitemaps, robots.txt and every feed (including /<section>/feed/, ahead of the page tree).
+    path("", include("broadsheet.distribution.urls")),
 ]
 
 if settings.SERVE_MEDIA:

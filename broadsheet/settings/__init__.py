@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "broadsheet.topics",
     "broadsheet.discovery",
     "broadsheet.desk",
+    "broadsheet.distribution",
     "broadsheet.demo",
     "django_tasks_db",
     "wagtail.contrib.settings",

@@ -1,0 +1,5 @@
+app_name = "distribution"
+urlpatterns = [
+    # Sitemaps and robots.txt
+    # Feeds
+]
