@@ -54,6 +54,7 @@ bench: install
 	@$(PY) manage.py migrate --noinput -v0
 	@$(PY) -m bench
 	@$(PY) -m bench.lateness
+	@$(PY) -m bench.imports
 
 lock: install
 	@$(VENV)/bin/pip install --quiet uv && $(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.12 --quiet

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "broadsheet.discovery",
     "broadsheet.desk",
     "broadsheet.distribution",
+    "broadsheet.imports",
     "broadsheet.demo",
     "django_tasks_db",
     "wagtail.contrib.settings",

@@ -1,0 +1,234 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from wagtail.models import PageLogEntry, Revision
+
+from broadsheet.articles.models import ArticlePage
+from broadsheet.authors.models import Author
+from broadsheet.discovery.selectors import search_articles
+from broadsheet.imports.models import ImportedArticle
+from broadsheet.sections.factories import SectionPageFactory
+from broadsheet.topics.models import Topic
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sections():
+    return {
+        "politics": SectionPageFactory(title="Politics", slug="politics"),
+        "economy": SectionPageFactory(title="Economy", slug="economy"),
+    }
+
+
+def story(**fields):
+    base = {
+        "headline": "Harbour tolls to double next spring",
+        "deck": "Shippers say the rise will reach shop prices",
+        "body": "The port board voted on Tuesday.\n\nShipping firms objected.",
+        "section": "economy",
+        "kind": "news",
+        "published_at": "2025-03-04T09:30:00+04:00",
+        "authors": ["Ilka Brand"],
+        "topics": ["Ports", "Trade"],
+    }
+    base.update(fields)
+    return json.dumps(base)
+
+
+def run_import(tmp_path, lines, name="archive.jsonl"):
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out, err = StringIO(), StringIO()
+    call_command("import_articles", str(path), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_import_creates_live_articles_with_revisions_people_topics_and_search(
+    client, tmp_path, sections
+):
+    """Each line becomes a live article readers can find, with its history and its relations."""
+    out, err = run_import(
+        tmp_path,
+        [
+            story(id=1),
+            story(
+                id=2,
+                headline="Coalition agrees a budget timetable",
+                section="Politics",
+                kind="analysis",
+                authors=["Ilka Brand", "Teo Marr"],
+                topics=["Budget"],
+                slug="budget-timetable",
+            ),
+        ],
+    )
+    assert "Imported 2 articles (2 new, 0 updated; 0 unchanged)" in out
+    assert "line 2 of 2" in err  # progress
+    tolls = ArticlePage.objects.get(title="Harbour tolls to double next spring")
+    assert tolls.live and tolls.get_parent().slug == "economy"
+    assert tolls.deck == "Shippers say the rise will reach shop prices"
+    assert [b.block_type for b in tolls.body] == ["paragraph", "paragraph"]
+    assert tolls.first_published_at.isoformat() == "2025-03-04T05:30:00+00:00"
+    assert [t.name for t in tolls.topics.order_by("name")] == ["Ports", "Trade"]
+    assert Revision.objects.filter(object_id=str(tolls.pk)).count() == 1
+    assert PageLogEntry.objects.filter(page=tolls, action="wagtail.publish").exists()
+
+    budget = ArticlePage.objects.get(slug="budget-timetable")
+    assert [b.author.name for b in budget.bylines.all()] == ["Ilka Brand", "Teo Marr"]
+    assert Author.objects.filter(name="Ilka Brand").count() == 1  # created once, reused
+    assert set(Topic.objects.values_list("name", flat=True)) == {"Ports", "Trade", "Budget"}
+
+    page = client.get("/politics/budget-timetable/")
+    assert page.status_code == 200
+    assert b"Coalition agrees a budget timetable" in page.content
+    assert [a.pk for a in search_articles(query="harbour tolls")] == [tolls.pk]
+
+
+def test_bad_lines_are_reported_by_number_and_the_rest_import(tmp_path, sections):
+    """A broken line names its line number and problem; every good line still goes in."""
+    out, err = run_import(
+        tmp_path,
+        [
+            story(id=1),
+            "{not json",
+            story(id=3, published_at="yesterday"),
+            story(id=4, section="sport"),
+            story(id=5, kind="gossip"),
+            story(id=6, headline=""),
+            json.dumps(["a", "list"]),
+            story(id=8, authors="Solo Writer", headline="A good line after the bad ones"),
+            story(id=9, deck="x" * 201),
+            story(id=10, image_url="javascript:alert(1)"),
+        ],
+    )
+    assert "line 2: not valid JSON" in err
+    assert "line 3: published_at: 'yesterday' is not an ISO 8601 date-time" in err
+    assert "line 4: section: no section 'sport'" in err
+    assert "line 5: kind: 'gossip' is not one of" in err
+    assert "line 6: headline: required" in err
+    assert "line 7: expected a JSON object" in err
+    assert "line 9: deck: 201 characters; at most 200" in err
+    assert "line 10: image_url:" in err
+    assert "Imported 2 articles" in out and "skipped 8 bad lines" in out
+    assert ArticlePage.objects.filter(title="A good line after the bad ones").exists()
+
+
+def test_rerunning_a_file_updates_articles_instead_of_duplicating(tmp_path, sections):
+    """The same file twice changes nothing; an edited line becomes a new revision."""
+    lines = [story(id="a-1"), story(id="a-2", headline="Second story", topics=[])]
+    run_import(tmp_path, lines)
+    out, _ = run_import(tmp_path, lines)
+    assert "0 new, 0 updated; 2 unchanged" in out
+    assert ArticlePage.objects.count() == 2
+
+    first = ArticlePage.objects.get(title="Harbour tolls to double next spring")
+    lines[0] = story(id="a-1", headline="Harbour tolls to rise by half", topics=["Ports"])
+    out, _ = run_import(tmp_path, lines)
+    assert "0 new, 1 updated; 1 unchanged" in out
+    first.refresh_from_db()
+    assert first.title == "Harbour tolls to rise by half"
+    assert [t.name for t in first.topics.all()] == ["Ports"]
+    assert Revision.objects.filter(object_id=str(first.pk)).count() == 2
+    assert ArticlePage.objects.count() == 2
+    assert ImportedArticle.objects.count() == 2
+
+
+def test_imported_html_is_sanitised_and_split_into_blocks(client, tmp_path, sections):
+    """Script, handlers and javascript: links never survive an import; structure does."""
+    body = (
+        "<h2>Background</h2><p>Tolls <b>rose</b> <a href='https://port.example/' "
+        "onclick='steal()'>last year</a>.</p><script>alert(1)</script>"
+        "<p><img src=x onerror=alert(2)>Second <a href='javascript:alert(3)'>para</a></p>"
+        "<ul><li>One</li><li>Two</li></ul><blockquote>We will appeal.</blockquote>"
+        "loose <i>words</i>"
+    )
+    run_import(tmp_path, [story(id=1, body=body, slug="tolls")])
+    article = ArticlePage.objects.get(slug="tolls")
+    blocks = [(b.block_type, str(b.value)) for b in article.body]
+    assert [kind for kind, _ in blocks] == [
+        "heading",
+        "paragraph",
+        "paragraph",
+        "paragraph",
+        "paragraph",
+        "quote",
+        "paragraph",
+    ]
+    html = client.get("/economy/tolls/").content.decode()
+    assert "<script>alert" not in html and "onerror" not in html and "onclick" not in html
+    assert "javascript:" not in html
+    assert '<a href="https://port.example/">last year</a>' in html
+
+
+def test_an_explicit_slug_updates_the_article_already_at_that_address(tmp_path, sections):
+    """A line whose slug matches an existing story updates it rather than adding a twin."""
+    existing = sections["economy"].add_child(
+        instance=ArticlePage(title="Old headline", slug="port-tolls")
+    )
+    existing.save_revision().publish()
+    run_import(tmp_path, [story(slug="port-tolls", headline="New headline")])
+    existing.refresh_from_db()
+    assert existing.title == "New headline"
+    assert ArticlePage.objects.count() == 1
+
+
+def test_naive_times_are_read_in_the_outlet_time_zone(tmp_path, sections):
+    """A time without an offset is the outlet's local time (Asia/Baku by default)."""
+    run_import(tmp_path, [story(published_at="2025-03-04T09:30:00")])
+    moment = ArticlePage.objects.get().first_published_at
+    assert moment.isoformat() == "2025-03-04T05:30:00+00:00"
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path):
+    """No traceback: the command says which file it could not find."""
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_articles", str(tmp_path / "nope.jsonl"))
+
+
+@pytest.fixture
+def image_server(tmp_path):
+    """A real HTTP server on loopback with one good image and two that must be refused."""
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from PIL import Image
+
+    Image.new("RGB", (1200, 800), (30, 90, 140)).save(tmp_path / "harbour.jpg")
+    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>')
+    (tmp_path / "page.jpg").write_text("<html>not an image</html>")
+    handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_image_urls_are_fetched_checked_and_attached_after_the_import(
+    tmp_path, sections, image_server, django_capture_on_commit_callbacks
+):
+    """A line's image becomes the lead image; an SVG or a fake image is refused and recorded."""
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(
+            tmp_path,
+            [
+                story(id=1, slug="good", image_url=f"{image_server}/harbour.jpg"),
+                story(id=2, slug="svg", image_url=f"{image_server}/logo.svg"),
+                story(id=3, slug="fake", image_url=f"{image_server}/page.jpg"),
+                story(id=4, slug="gone", image_url=f"{image_server}/missing.jpg"),
+            ],
+        )
+    good = ArticlePage.objects.get(slug="good")
+    assert good.lead_image is not None and good.lead_image.width == 1200
+    assert good.live and not good.has_unpublished_changes
+    records = {r.article.slug: r for r in ImportedArticle.objects.select_related("article")}
+    assert records["good"].image_attached_url.endswith("/harbour.jpg")
+    for slug in ("svg", "fake", "gone"):
+        assert ArticlePage.objects.get(slug=slug).lead_image is None
+        assert records[slug].image_error, slug
+    assert "not a readable image" in records["svg"].image_error
+    assert "404" in records["gone"].image_error
