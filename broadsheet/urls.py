@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -23,9 +22,7 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     # Development and the demo serve uploads themselves; production puts them behind a web server.
-    urlpatterns.append(
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", core_views.media_serve))
 
 # Sections and articles: Wagtail's page tree answers every path not claimed above.
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -3,6 +3,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -315,14 +316,21 @@ def database_url_for_tests() -> str:
 class WorkerProcess:
     """A real `manage.py desk_worker` on the test database."""
 
-    def __init__(self):
+    def __init__(self, env: dict[str, str] | None = None):
         self.process = None
+        self.env = env or {}
 
     def start(self) -> float:
-        env = os.environ | {
-            "DATABASE_URL": database_url_for_tests(),
-            "DJANGO_SETTINGS_MODULE": "broadsheet.settings",
-        }
+        # A developer's own Telegram settings never reach a test worker; a test passes its own.
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+        env = (
+            inherited
+            | {
+                "DATABASE_URL": database_url_for_tests(),
+                "DJANGO_SETTINGS_MODULE": "broadsheet.settings",
+            }
+            | self.env
+        )
         self.process = subprocess.Popen(
             [sys.executable, "manage.py", "desk_worker", "--interval", "0.1"],
             cwd=ROOT,
@@ -331,10 +339,21 @@ class WorkerProcess:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        # Wait for the banner line so timings start when the worker really runs.
+        # Wait for the banner line so timings start when the worker really runs. The task
+        # thread may log a task it picked up before the banner is printed.
         line = self.process.stdout.readline()
+        while line.startswith("Task id="):
+            line = self.process.stdout.readline()
         assert "running" in line, line
+        # Keep reading what the worker prints (two lines per task), so a long test never fills
+        # the pipe and stalls the worker; the lines stay at hand for a failing test's report.
+        self.output = []
+        threading.Thread(target=self._drain, daemon=True).start()
         return time.monotonic()
+
+    def _drain(self):
+        for line in self.process.stdout:
+            self.output.append(line)
 
     def kill(self, sig=signal.SIGKILL):
         if self.process and self.process.poll() is None:
@@ -347,8 +366,8 @@ def desk_workers():
     """Make real desk worker processes; every one is stopped when the test ends."""
     made = []
 
-    def make() -> WorkerProcess:
-        made.append(WorkerProcess())
+    def make(env: dict[str, str] | None = None) -> WorkerProcess:
+        made.append(WorkerProcess(env))
         return made[-1]
 
     yield make

@@ -1,3 +1,5 @@
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
@@ -9,6 +11,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from broadsheet.articles.blocks import ArticleBodyBlock
+from broadsheet.distribution.telegram.panels import TelegramDeliveryPanel
 
 
 class ArticleKind(models.TextChoices):
@@ -21,6 +24,12 @@ class ArticleKind(models.TextChoices):
     REPUBLISHED = "republished", "Republished"
 
 
+class TelegramChoice(models.TextChoices):
+    SECTION = "section", "As the section does"
+    ALWAYS = "always", "Always post"
+    NEVER = "never", "Never post"
+
+
 # The label readers see above the headline unless the editor overrides it.
 KIND_LABELS = {
     ArticleKind.NEWS: "News",
@@ -31,6 +40,10 @@ KIND_LABELS = {
     ArticleKind.FEATURE: "Features",
     ArticleKind.REPUBLISHED: "Partner outlets",
 }
+
+
+# /<section>/feed/ and /<section>/feed.json are the section's feeds (distribution/urls.py).
+ARTICLE_RESERVED_SLUGS = frozenset({"feed", "feed.json"})
 
 
 class ArticlePage(Page):
@@ -71,6 +84,16 @@ class ArticlePage(Page):
         help_text="Published but invisible to readers everywhere until this time; "
         "the story then appears with this as its publication time.",
     )
+    telegram = models.CharField(
+        "Telegram channel",
+        max_length=10,
+        choices=TelegramChoice.choices,
+        default=TelegramChoice.SECTION,
+        # Blank (a form that leaves it out) means "as the section does".
+        blank=True,
+        help_text="Whether the story is posted to the outlet's Telegram channel when it goes live. "
+        "“Never” on a posted story deletes its post.",
+    )
 
     content_panels = [
         FieldPanel("title", heading="Headline"),
@@ -107,6 +130,13 @@ class ArticlePage(Page):
             ],
             heading="Flags and syndication",
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("telegram", widget=forms.RadioSelect(choices=TelegramChoice.choices)),
+                TelegramDeliveryPanel(),
+            ],
+            heading="Telegram",
+        ),
     ]
 
     search_fields = Page.search_fields + [
@@ -123,6 +153,11 @@ class ArticlePage(Page):
 
     class Meta:
         verbose_name = "article"
+
+    def clean(self):
+        super().clean()
+        if self.slug in ARTICLE_RESERVED_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is the address of the section’s feed."})
 
     def save(self, *args, **kwargs):
         # Readers first see an embargoed story when the embargo ends, so that is its public time:

@@ -6,6 +6,9 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 DEFAULT_TIME_ZONE = "Asia/Baku"
+# Google shows no publisher logo smaller than this on either side.
+# https://developers.google.com/search/docs/appearance/structured-data/organization
+MIN_LOGO_SIDE = 112
 
 
 def validate_time_zone(value: str) -> None:
@@ -32,10 +35,24 @@ class OutletSettings(BaseSiteSetting):
     )
     telegram_channel_url = models.URLField(blank=True)
     youtube_channel_url = models.URLField(blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The publisher logo search engines and link previews show: at least 112×112 "
+        "pixels. The site's own mark is used when empty.",
+    )
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("outlet_name"), FieldPanel("tagline"), FieldPanel("language")],
+            [
+                FieldPanel("outlet_name"),
+                FieldPanel("tagline"),
+                FieldPanel("language"),
+                FieldPanel("logo"),
+            ],
             heading="Outlet",
         ),
         FieldPanel("time_zone"),
@@ -50,6 +67,13 @@ class OutletSettings(BaseSiteSetting):
 
     def __str__(self) -> str:
         return self.outlet_name
+
+    def clean(self):
+        super().clean()
+        if self.logo and min(self.logo.width, self.logo.height) < MIN_LOGO_SIDE:
+            raise ValidationError(
+                {"logo": f"Choose a logo at least {MIN_LOGO_SIDE}×{MIN_LOGO_SIDE} pixels."}
+            )
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

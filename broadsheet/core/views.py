@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 
 from broadsheet.desk.clock import publishing_status
 
@@ -29,3 +31,9 @@ def healthz(request):
 
 def _iso(moment):
     return moment.isoformat() if moment else None
+
+
+def media_serve(request, path):
+    """Uploads, where Django serves them itself (development and the demo)."""
+    # MEDIA_ROOT is read per request, not frozen into the URL pattern at import.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

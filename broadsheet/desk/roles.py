@@ -44,6 +44,8 @@ _BREAKING_NEWS = [
 _QUEUE = [
     ("desk", "queueentry", f"{action}_queueentry") for action in ("add", "change", "delete", "view")
 ]
+# The Telegram delivery records are read-only in the admin; editors follow them there.
+_DELIVERIES = [("distribution", "telegramdelivery", "view_telegramdelivery")]
 MODEL_PERMISSIONS = {
     WRITERS: _ADMIN + _IMAGES_WRITE + [("topics", "topic", "view_topic")],
     EDITORS: _ADMIN
@@ -51,13 +53,15 @@ MODEL_PERMISSIONS = {
     + [("wagtailimages", "image", "change_image")]
     + _PEOPLE_AND_TOPICS
     + _BREAKING_NEWS
-    + _QUEUE,
+    + _QUEUE
+    + _DELIVERIES,
     CHIEF_EDITORS: _ADMIN
     + _IMAGES_WRITE
     + [("wagtailimages", "image", "change_image"), ("wagtailimages", "image", "delete_image")]
     + _PEOPLE_AND_TOPICS
     + _BREAKING_NEWS
     + _QUEUE
+    + _DELIVERIES
     + [
         ("desk", "desksettings", "change_desksettings"),
         ("desk", "desksettings", "view_desksettings"),

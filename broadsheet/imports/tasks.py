@@ -1,4 +1,4 @@
-from django_tasks import task
+from django.tasks import task
 
 from broadsheet.imports.images import imported_image_attach
 

@@ -43,8 +43,18 @@ class SectionPage(Page):
     show_on_home = models.BooleanField(
         default=True, help_text="Give the section a block on the home page."
     )
+    telegram = models.BooleanField(
+        "post to Telegram",
+        default=True,
+        help_text="Post the section's stories to the outlet's Telegram channel when they go live "
+        "(a story can override this). Stories already posted keep their post.",
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("show_on_home")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("show_on_home"),
+        FieldPanel("telegram"),
+    ]
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["articles.ArticlePage"]

@@ -150,6 +150,11 @@ DESK_CLOCK_INTERVAL = 0.25
 # A worker whose last heartbeat is older than this is reported as down.
 DESK_WORKER_STALE_AFTER = 10
 
+# The outlet's Telegram channel, posted to by the desk worker. Without a token nothing is sent.
+TELEGRAM_BOT_TOKEN = ENV.telegram_bot_token
+TELEGRAM_CHANNEL = ENV.telegram_channel
+TELEGRAM_API_URL = ENV.telegram_api_url
+
 LOGIN_URL = "wagtailadmin_login"
 # Workflow notifications: printed to the console outside production, where no mail server is set.
 if not ENV.production:

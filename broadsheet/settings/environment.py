@@ -28,6 +28,17 @@ def _list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def _telegram_channel(name: str) -> str:
+    # The Bot API takes a channel as "@username" or as its numeric id (-100…).
+    # https://core.telegram.org/bots/api#sendmessage
+    value = os.environ.get(name, "").strip()
+    if value and not (value.startswith("@") or value.lstrip("-").isdigit()):
+        raise ImproperlyConfigured(
+            f"{name} must be @channelname or a numeric chat id, not {value!r}"
+        )
+    return value
+
+
 def _local_secret_key(var_dir: Path) -> str:
     # Development keeps a per-machine key outside the repository so sessions survive restarts.
     path = var_dir / "secret_key"
@@ -49,6 +60,9 @@ class Environment:
     media_root: Path
     serve_media: bool
     base_url: str
+    telegram_bot_token: str
+    telegram_channel: str
+    telegram_api_url: str
 
     @property
     def production(self) -> bool:
@@ -80,6 +94,9 @@ def read_environment() -> Environment:
         media_root=Path(os.environ.get("MEDIA_ROOT", var_dir / "media")),
         serve_media=_bool("SERVE_MEDIA", environment != "production"),
         base_url=os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN", "").strip(),
+        telegram_channel=_telegram_channel("TELEGRAM_CHANNEL"),
+        telegram_api_url=os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/"),
     )
 
 

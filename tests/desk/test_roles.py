@@ -167,3 +167,11 @@ def test_roles_can_be_ensured_again_without_duplicates(desk):
     before = {name: set(group.permissions.all()) for name, group in desk_roles_ensure().items()}
     after = {name: set(group.permissions.all()) for name, group in desk_roles_ensure().items()}
     assert before == after
+
+
+def test_editors_follow_telegram_deliveries_but_writers_do_not(client, desk):
+    """The channel's delivery records are on the desk's screens, not the writers'."""
+    url = reverse("telegramdelivery:index")
+    for name, allowed in (("wren", False), ("ed", True), ("cora", True)):
+        client.force_login(desk[name])
+        assert (client.get(url).status_code == 200) is allowed, name

@@ -20,3 +20,14 @@ def test_section_with_an_ordinary_slug_is_accepted(db):
     home = HomePage.objects.get()
     section = home.add_child(instance=SectionPage(title="Economy", slug="economy"))
     assert section.url == "/economy/"
+
+
+def test_an_article_cannot_take_the_section_feed_address(db):
+    """/<section>/feed/ is the section's RSS feed, so no story may be called "feed"."""
+    home = HomePage.objects.get()
+    section = home.add_child(instance=SectionPage(title="Economy", slug="economy"))
+    from broadsheet.articles.models import ArticlePage
+
+    with pytest.raises(ValidationError) as raised:
+        section.add_child(instance=ArticlePage(title="Feed prices rise", slug="feed"))
+    assert "slug" in raised.value.message_dict

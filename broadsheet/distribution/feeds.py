@@ -1,0 +1,262 @@
+"""RSS, Atom and JSON feeds of the latest stories: the whole site, a section, a topic, an author.
+
+One Feed class per scope fills in Django's syndication hooks; the format is the feed generator
+it is built with (see urls.py), so the three formats always carry the same items.
+"""
+
+import mimetypes
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urljoin, urlparse
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import prefetch_related_objects
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.views.decorators.http import condition
+from wagtail.images.models import AbstractRendition
+
+from broadsheet.articles.models import ArticlePage
+from broadsheet.desk.selectors import story_updated_at
+from broadsheet.distribution.feed_selectors import (
+    FeedScope,
+    author_scope,
+    feed_articles,
+    section_scope,
+    site_scope,
+    topic_scope,
+)
+from broadsheet.distribution.feedgenerators import AtomFeed, JsonFeed, RssFeed
+
+FORMATS = {"rss": RssFeed, "atom": AtomFeed, "json": JsonFeed}
+# The widest lead rendition article pages already ask for, so it usually exists.
+ENCLOSURE_SPEC = "fill-1280x720"
+# Ids are tag URIs (RFC 4151) built from the page id, which survives a new slug, section or
+# headline. The date only has to be one on which the outlet held its domain; it is fixed rather
+# than the story's own date because an embargo moves a story's publication time.
+# https://www.rfc-editor.org/rfc/rfc4151
+TAG_DATE = "2024"
+
+
+def tag_uri(specific: str) -> str:
+    authority = urlparse(settings.WAGTAILADMIN_BASE_URL).hostname or "localhost"
+    return f"tag:{authority},{TAG_DATE}:{specific}"
+
+
+@dataclass
+class FeedEntry:
+    """One story as every feed format shows it, with its addresses already absolute."""
+
+    article: ArticlePage
+    url: str
+    bylines: list[dict]
+    topics: list[str]
+    updated_at: datetime
+    content_html: str
+    enclosure: AbstractRendition | None
+    enclosure_url: str | None
+
+
+def feed_entries(scope: FeedScope) -> list[FeedEntry]:
+    request = scope.request
+    articles = feed_articles(scope.articles)
+    bodies = body_html(articles)
+    entries = []
+    for article in articles:
+        url = request.build_absolute_uri(article.get_url(request))
+        rendition = article.lead_image.get_rendition(ENCLOSURE_SPEC) if article.lead_image else None
+        content = absolute_urls(bodies[article.pk], base=url) or format_html(
+            "<p>{}</p>", article.deck or article.title
+        )
+        entries.append(
+            FeedEntry(
+                article=article,
+                url=url,
+                bylines=[
+                    {
+                        "name": byline.author.name,
+                        "url": request.build_absolute_uri(byline.author.get_absolute_url()),
+                    }
+                    for byline in article.bylines.all()
+                ],
+                topics=[topic.name for topic in article.topics.all()],
+                updated_at=updated_at(article),
+                content_html=content,
+                enclosure=rendition,
+                enclosure_url=request.build_absolute_uri(rendition.url) if rendition else None,
+            )
+        )
+    return entries
+
+
+def updated_at(article: ArticlePage):
+    """The story's public "Updated" time: its newest note, never before its publication."""
+    noted = story_updated_at(list(article.corrections.all()))
+    return max(noted, article.first_published_at) if noted else article.first_published_at
+
+
+def body_html(articles: list[ArticlePage]) -> dict[int, str]:
+    """Every story's body as the article page renders it, with one query for all body images.
+
+    Rendering each page's body on its own would fetch its images (and their renditions) per story.
+    """
+    stream_block = ArticlePage._meta.get_field("body").stream_block
+    streams = stream_block.bulk_to_python([list(article.body.raw_data) for article in articles])
+    images = [
+        child.value["image"]
+        for stream in streams
+        for child in stream
+        if child.block_type == "image" and child.value.get("image")
+    ]
+    prefetch_related_objects(images, "renditions")
+    return {
+        article.pk: "".join(child.render() for child in stream)
+        for article, stream in zip(articles, streams, strict=True)
+    }
+
+
+# Only our own templates and Wagtail's rich text write these attributes, always double-quoted.
+URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+SRCSET_ATTRIBUTE = re.compile(r'(\ssrcset=")([^"]*)(")')
+
+
+def absolute_urls(html: str, *, base: str) -> str:
+    """Feed readers show the body away from the site: every link and image needs its host."""
+
+    def link(match):
+        return f"{match[1]}{urljoin(base, match[2])}{match[3]}"
+
+    def srcset(match):
+        candidates = []
+        for candidate in match[2].split(","):
+            url, _, descriptor = candidate.strip().partition(" ")
+            candidates.append(f"{urljoin(base, url)} {descriptor}".strip())
+        return f"{match[1]}{', '.join(candidates)}{match[3]}"
+
+    return SRCSET_ATTRIBUTE.sub(srcset, URL_ATTRIBUTE.sub(link, html)).strip()
+
+
+class ArticleFeed(Feed):
+    """The latest stories of a scope; subclasses say which scope from the URL's arguments."""
+
+    def __init__(self, format: str = "rss"):
+        self.format = format
+        self.feed_type = FORMATS[format]
+
+    def scope(self, request: HttpRequest, **kwargs) -> FeedScope:
+        raise NotImplementedError
+
+    def __call__(self, request, *args, **kwargs):
+        scope = self.scope(request, **kwargs)
+
+        @condition(
+            etag_func=lambda request, **kwargs: scope.etag,
+            last_modified_func=lambda request, **kwargs: scope.last_modified,
+        )
+        def view(request, **kwargs):
+            response = super(ArticleFeed, self).__call__(request, scope=scope)
+            # Django dates the response by its newest item; a silent edit changes the feed's
+            # content too, so the validator's time (which counts edits) answers instead.
+            response.headers.pop("Last-Modified", None)
+            return response
+
+        return view(request, **kwargs)
+
+    def get_object(self, request, scope):
+        return scope
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed["language"] = obj.outlet.language
+        return feed
+
+    def title(self, scope):
+        return scope.title
+
+    def link(self, scope):
+        return scope.link
+
+    def description(self, scope):
+        return scope.description
+
+    def feed_guid(self, scope):
+        return tag_uri(f"feed/{scope.key}")
+
+    def author_name(self, scope):
+        return scope.outlet.outlet_name
+
+    def author_link(self, scope):
+        return scope.request.build_absolute_uri("/")
+
+    def items(self, scope):
+        return feed_entries(scope)
+
+    def item_title(self, entry):
+        return entry.article.title
+
+    def item_link(self, entry):
+        return entry.url
+
+    def item_guid(self, entry):
+        return tag_uri(f"article/{entry.article.pk}")
+
+    def item_guid_is_permalink(self, entry):
+        return False
+
+    def item_pubdate(self, entry):
+        return timezone.localtime(entry.article.first_published_at)
+
+    def item_updateddate(self, entry):
+        return timezone.localtime(entry.updated_at)
+
+    def item_description(self, entry):
+        # RSS descriptions and Atom summaries are HTML and the deck is plain text. The RSS profile
+        # wants a description on every item that has content:encoded, so a story without a deck
+        # repeats its headline. https://www.rssboard.org/rss-profile#namespace-elements-content
+        return escape(entry.article.deck or entry.article.title)
+
+    def item_author_name(self, entry):
+        return ", ".join(byline["name"] for byline in entry.bylines) or None
+
+    def item_categories(self, entry):
+        return entry.topics
+
+    def item_enclosure_url(self, entry):
+        return entry.enclosure_url
+
+    def item_enclosure_length(self, entry):
+        return entry.enclosure.file.size
+
+    def item_enclosure_mime_type(self, entry):
+        return mimetypes.guess_type(entry.enclosure.file.name)[0] or "image/jpeg"
+
+    def item_extra_kwargs(self, entry):
+        return {
+            "content_html": entry.content_html,
+            "summary_text": entry.article.deck,
+            "bylines": entry.bylines,
+            "image_url": entry.enclosure_url,
+        }
+
+
+class SiteFeed(ArticleFeed):
+    def scope(self, request, **kwargs):
+        return site_scope(request)
+
+
+class SectionFeed(ArticleFeed):
+    def scope(self, request, *, section, **kwargs):
+        return section_scope(request, slug=section)
+
+
+class TopicFeed(ArticleFeed):
+    def scope(self, request, *, slug, **kwargs):
+        return topic_scope(request, slug=slug)
+
+
+class AuthorFeed(ArticleFeed):
+    def scope(self, request, *, slug, **kwargs):
+        return author_scope(request, slug=slug)

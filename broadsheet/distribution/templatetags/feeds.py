@@ -1,0 +1,49 @@
+"""`{% feed_links %}`: the `<link rel="alternate">` tags by which readers find a page's feeds."""
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html_join
+
+from broadsheet.articles.models import ArticlePage
+from broadsheet.authors.models import Author
+from broadsheet.sections.models import SectionPage
+from broadsheet.topics.models import Topic
+
+register = template.Library()
+
+FEED_TYPES = (
+    ("", "application/rss+xml", "RSS"),
+    ("-atom", "application/atom+xml", "Atom"),
+    ("-json", "application/feed+json", "JSON Feed"),
+)
+
+
+def page_feeds(context) -> list[tuple[str, str, dict]]:
+    """(title, URL name, URL kwargs) of every feed the page's subject has, the site's first."""
+    outlet_name = getattr(context.get("outlet"), "outlet_name", "")
+    feeds = [(outlet_name, "feed", {})]
+    page = context.get("page")
+    section = page if isinstance(page, SectionPage) else None
+    if isinstance(page, ArticlePage) and isinstance(context.get("section"), SectionPage):
+        section = context["section"]
+    if section is not None:
+        feeds.append((section.title, "section-feed", {"section": section.slug}))
+    if isinstance(topic := context.get("topic"), Topic):
+        feeds.append((topic.name, "topic-feed", {"slug": topic.slug}))
+    if isinstance(author := context.get("author"), Author):
+        feeds.append((author.name, "author-feed", {"slug": author.slug}))
+    return feeds
+
+
+@register.simple_tag(takes_context=True)
+def feed_links(context) -> str:
+    links = [
+        (
+            content_type,
+            f"{title} ({label})" if title else label,
+            reverse(f"distribution:{name}{suffix}", kwargs=kwargs),
+        )
+        for title, name, kwargs in page_feeds(context)
+        for suffix, content_type, label in FEED_TYPES
+    ]
+    return format_html_join("\n  ", '<link rel="alternate" type="{}" title="{}" href="{}">', links)
