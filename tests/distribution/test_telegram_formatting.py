@@ -80,3 +80,16 @@ def test_an_over_long_headline_without_room_for_a_deck_is_cut_too():
 def test_a_word_longer_than_the_room_is_cut_hard():
     """A single over-long word is cut mid-word rather than dropped whole."""
     assert clip("x" * 50, 10) == "x" * 9 + "…"
+
+
+def test_a_correction_note_fits_beside_a_long_deck_and_keeps_the_link():
+    """With a correction, the post still fits: the note is clipped, the deck gives way, the link
+    stays whole."""
+    deck = " ".join(["floodplain"] * 200)
+    note = "Correction: " + "the gauge reading was wrong & is now fixed " * 20
+    text = shown(post_html(headline="Rivers rise", deck=deck, url=URL, note=note, limit=1024))
+    assert visible_length(text) <= CAPTION_LIMIT
+    headline, cut_deck, shown_note, link = text.split("\n\n")
+    assert shown_note.startswith("Correction: the gauge reading was wrong & is")
+    assert shown_note.endswith("…") and visible_length(shown_note) <= 256
+    assert link == URL and cut_deck.endswith("…")

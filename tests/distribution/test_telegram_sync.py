@@ -453,3 +453,31 @@ def test_the_story_editor_shows_its_telegram_post(telegram, section, admin_clien
     html = page.content.decode()
     assert "In the channel" in html and f"message {delivery.message_id}" in html
     assert reverse("telegramdelivery:inspect", args=[delivery.pk]) in html
+
+
+def test_a_correction_edits_the_post_so_the_channel_learns_of_it(telegram, section):
+    """Publishing a correction adds its note to the post in place; an update note does not."""
+    from broadsheet.desk.models import Correction
+
+    article = story(section, lead_image=make_image("Dam at dawn"))
+    message_id = sync(article).message_id
+    article = ArticlePage.objects.get(pk=article.pk)
+    article.corrections.add(
+        Correction(kind="update", text="Adds the minister's reaction.", noted_at=timezone.now())
+    )
+    article.save_revision().publish()
+    sync(article)
+    assert methods(telegram) == ["sendPhoto"]  # an update is news in the story, not a fix
+
+    article = ArticlePage.objects.get(pk=article.pk)
+    article.corrections.add(
+        Correction(
+            kind="correction", text="The dam is 40 m tall, not 400 m.", noted_at=timezone.now()
+        )
+    )
+    article.save_revision().publish()
+    sync(article)
+    [post] = telegram.channel_posts()
+    assert post["message_id"] == message_id
+    assert "\n\nCorrection: The dam is 40 m tall, not 400 m.\n\nhttp" in post["caption"]
+    assert methods(telegram) == ["sendPhoto", "editMessageCaption"]

@@ -39,13 +39,19 @@ def clip(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:-–—") + ELLIPSIS
 
 
-def post_html(*, headline: str, deck: str, url: str, limit: int) -> str:
+# A correction note is a line, not an essay: the story itself carries the full text.
+NOTE_LIMIT = 280
+
+
+def post_html(*, headline: str, deck: str, url: str, limit: int, note: str = "") -> str:
     """The post's HTML, at most `limit` visible characters; the link is always there whole.
 
-    The deck gives way first, then the headline.
+    `note` is the story's latest public correction ("Correction: …"), shown above the link so
+    that the channel's readers learn of it too. The deck gives way first, then the headline.
     """
     headline, deck = " ".join(headline.split()), " ".join(deck.split())
-    fixed = visible_length(SEPARATOR + url)
+    note = clip(note, min(NOTE_LIMIT, limit // 4)) if note else ""
+    fixed = visible_length("".join(SEPARATOR + part for part in (note, url) if part))
     if visible_length(url) > limit:
         raise ValueError(f"The story's address alone is longer than {limit} characters.")
     if deck:
@@ -55,5 +61,5 @@ def post_html(*, headline: str, deck: str, url: str, limit: int) -> str:
     if not deck:
         headline = clip(headline, limit - fixed)
     parts = [f"<b>{escape(headline, quote=False)}</b>" if headline else ""]
-    parts += [escape(deck, quote=False), escape(url, quote=False)]
+    parts += [escape(deck, quote=False), escape(note, quote=False), escape(url, quote=False)]
     return SEPARATOR.join(part for part in parts if part)

@@ -105,16 +105,33 @@ def telegram_bot() -> TelegramBot:
 def telegram_post(*, article) -> TelegramPost:
     """The story as a post: a photo with a caption if it has a lead image, else a text."""
     url = article.get_full_url()
+    note = _correction_line(article=article)
     if article.lead_image_id:
         image = article.lead_image
         html = formatting.post_html(
-            headline=article.title, deck=article.deck, url=url, limit=formatting.CAPTION_LIMIT
+            headline=article.title,
+            deck=article.deck,
+            url=url,
+            note=note,
+            limit=formatting.CAPTION_LIMIT,
         )
         return TelegramPost(Kind.PHOTO, html, image, f"{image.pk}:{image.file.name}")
     html = formatting.post_html(
-        headline=article.title, deck=article.deck, url=url, limit=formatting.TEXT_LIMIT
+        headline=article.title, deck=article.deck, url=url, note=note, limit=formatting.TEXT_LIMIT
     )
     return TelegramPost(Kind.TEXT, html)
+
+
+def _correction_line(*, article) -> str:
+    """The story's latest correction or clarification, as the post's note line."""
+    from broadsheet.desk.models import PUBLIC_RECORD_KINDS
+
+    latest = (
+        article.corrections.filter(kind__in=PUBLIC_RECORD_KINDS)
+        .order_by("-noted_at", "-pk")
+        .first()
+    )
+    return f"{latest.get_kind_display()}: {latest.text}" if latest else ""
 
 
 def telegram_wanted(*, article_id: int, posted: bool) -> Wanted:
