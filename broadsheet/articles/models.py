@@ -11,6 +11,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from broadsheet.articles.blocks import ArticleBodyBlock
+from broadsheet.discovery.panels import TopicSuggestionsPanel
 from broadsheet.distribution.telegram.panels import TelegramDeliveryPanel
 
 
@@ -117,8 +118,15 @@ class ArticlePage(Page):
             heading="Corrections and updates",
             help_text="Public notes shown under the story and, for corrections, on /corrections/.",
         ),
-        FieldPanel("topics"),
+        MultiFieldPanel([FieldPanel("topics"), TopicSuggestionsPanel()], heading="Topics"),
         FieldPanel("experts"),
+        InlinePanel(
+            "read_also_choices",
+            label="Pinned or excluded story",
+            heading="Read also",
+            help_text="Read also is picked automatically; pin a story to put it first, or keep "
+            "one out.",
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("has_photo"),

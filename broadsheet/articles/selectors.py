@@ -128,9 +128,17 @@ def neighbouring_days(*, day: date) -> tuple[date | None, date | None]:
 def read_also(*, article: ArticlePage, topic_ids: list[int], limit: int = READ_ALSO_LIMIT):
     """Other live articles for the 'Read also' block.
 
-    Pieces sharing a topic come first, newest first whether newer or older than this one; then
-    the same section, then the whole site.
+    The worker's stored ranking (discovery.services.read_also_refresh), in one query, filtered
+    again for readers: a pick unpublished or embargoed since is skipped. Until the worker has
+    ranked a story: pieces sharing a topic, newest first, then the same section, then the site.
     """
+    stored = list(
+        published_articles()
+        .filter(read_also_picked__article=article)
+        .order_by("read_also_picked__position")[:limit]
+    )
+    if stored:
+        return stored
     picked: list[ArticlePage] = []
     others = published_articles().exclude(pk=article.pk)
     candidates = []

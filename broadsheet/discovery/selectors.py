@@ -28,3 +28,25 @@ def search_articles(*, query: str):
         .defer_streamfields()
         .search(terms, operator="and")
     )
+
+
+def story_topic_suggestions(*, article) -> tuple[list, list]:
+    """(existing topics the story names but lacks, candidate names for new topics)."""
+    from broadsheet.discovery.topic_suggestions import (
+        TopicName,
+        candidate_topics,
+        suggested_topics,
+    )
+    from broadsheet.topics.models import Topic
+
+    blocks = article.body.stream_block.get_searchable_content(article.body) if article.body else []
+    text = "\n".join([article.title, article.deck, *blocks])
+    tagged = {topic.pk for topic in article.topics.all()}
+    rows = list(Topic.objects.values_list("pk", "name", "aliases"))
+    names = [
+        TopicName(pk, name, tuple(a.strip() for a in aliases.splitlines() if a.strip()))
+        for pk, name, aliases in rows
+    ]
+    found = suggested_topics(text=text, topics=names, exclude=tagged)
+    known = [name for topic in names for name in (topic.name, *topic.aliases)]
+    return found, candidate_topics(text=text, known_names=known)

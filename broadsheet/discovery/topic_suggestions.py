@@ -98,11 +98,19 @@ def _mentions(words: list[str], name: str) -> int:
 def suggested_topics(*, text: str, topics: list[TopicName], exclude: set[int] = frozenset()):
     """Existing topics named in `text` (by name or alias), most mentioned first."""
     words = text_words(text)
+    # Every prefix of every word: a name whose first stem is not among them is skipped without
+    # scanning the text, so thousands of topics cost little.
+    prefixes = {word[:end] for word in set(words) for end in range(1, len(word) + 1)}
     found = []
     for topic in topics:
         if topic.topic_id in exclude:
             continue
-        mentions = sum(_mentions(words, name) for name in (topic.name, *topic.aliases))
+        names = [
+            name
+            for name in (topic.name, *topic.aliases)
+            if (first := WORD.search(name)) and stem(first.group()) in prefixes
+        ]
+        mentions = sum(_mentions(words, name) for name in names)
         if mentions:
             found.append((mentions, topic))
     found.sort(key=lambda pair: (-pair[0], pair[1].name))

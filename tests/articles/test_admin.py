@@ -26,6 +26,7 @@ def test_editor_publishes_an_article_in_the_admin_and_it_tops_latest_news(client
             "second_line": "",
             "bylines": inline_formset([]),
             "corrections": inline_formset([]),
+            "read_also_choices": inline_formset([]),
             "body": streamfield(
                 [("paragraph", rich_text("<p>The board voted to keep the rate unchanged.</p>"))]
             ),

@@ -36,6 +36,7 @@ def article_form(**actions):
             "second_line": "",
             "bylines": inline_formset([]),
             "corrections": inline_formset([]),
+            "read_also_choices": inline_formset([]),
             "body": streamfield([("paragraph", rich_text("<p>Talks broke off at noon.</p>"))]),
             **actions,
         }

@@ -1,3 +1,5 @@
+import pytest
+
 from broadsheet.discovery.topic_suggestions import (
     TopicName,
     candidate_topics,
@@ -52,3 +54,79 @@ def test_recurring_proper_names_become_candidate_topics():
     )
     candidates = candidate_topics(text=text, known_names=["Georgia"])
     assert [(c.name, c.mentions) for c in candidates] == [("Vardan Hall", 2), ("Lake Sevan", 2)]
+
+
+@pytest.fixture
+def editor_story(db, client):
+    from django.contrib.auth import get_user_model
+
+    from broadsheet.articles.models import ArticlePage
+    from broadsheet.desk.roles import EDITORS, WRITERS, desk_roles_ensure
+    from broadsheet.sections.factories import SectionPageFactory
+    from broadsheet.topics.factories import TopicFactory
+
+    groups = desk_roles_ensure()
+    users = {}
+    for name, group in (("ed", EDITORS), ("wren", WRITERS)):
+        users[name] = get_user_model().objects.create_user(name, f"{name}@example.org", "pw")
+        users[name].groups.set([groups[group]])
+    TopicFactory(name="Georgia")
+    section = SectionPageFactory(title="Region", slug="region")
+    story = section.add_child(
+        instance=ArticlePage(
+            title="Georgia's ports reopen",
+            slug="ports-reopen",
+            body=[
+                (
+                    "paragraph",
+                    "<p>Ships queued at Poti Harbour overnight. By noon Poti Harbour was "
+                    "open again, officials in Georgia said.</p>",
+                )
+            ],
+            live=False,
+            owner=users["wren"],
+        )
+    )
+    story.save_revision()
+    return story, users
+
+
+def test_the_editor_shows_suggestions_and_promotes_a_name_in_one_click(client, editor_story):
+    """An editor sees Georgia suggested and turns "Poti Harbour" into a topic on the draft."""
+    from django.urls import reverse
+
+    from broadsheet.articles.models import ArticlePage
+    from broadsheet.topics.models import Topic
+
+    story, users = editor_story
+    client.force_login(users["ed"])
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=(story.pk,))).content.decode()
+    panel = edit[edit.index('class="topic-suggestions"') :]
+    assert "<li>Georgia</li>" in panel
+    assert "Poti Harbour (2 mentions)" in panel and "Make it a topic" in panel
+
+    response = client.post(
+        reverse("discovery_topic_promote", args=(story.pk,)), {"topic_name": "Poti Harbour"}
+    )
+    assert response.status_code == 302
+    topic = Topic.objects.get(name="Poti Harbour")
+    draft = ArticlePage.objects.get(pk=story.pk).get_latest_revision_as_object()
+    assert topic in draft.topics.all()
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=(story.pk,))).content.decode()
+    assert "Poti Harbour (2 mentions)" not in edit  # now a topic, and on the story
+
+
+def test_writers_see_suggestions_but_cannot_create_topics(client, editor_story):
+    """Creating topics is the desk's call: a writer gets no button and a 403 if they try."""
+    from django.urls import reverse
+
+    from broadsheet.topics.models import Topic
+
+    story, users = editor_story
+    client.force_login(users["wren"])
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=(story.pk,))).content.decode()
+    assert "<li>Georgia</li>" in edit and "Make it a topic" not in edit
+    response = client.post(
+        reverse("discovery_topic_promote", args=(story.pk,)), {"topic_name": "Poti Harbour"}
+    )
+    assert response.status_code in (302, 403) and not Topic.objects.filter(name="Poti Harbour")

@@ -1,0 +1,64 @@
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Orderable
+
+
+class ReadAlsoChoice(Orderable):
+    """An editor's say over one story's Read also: pin a story to the top, or keep one out.
+
+    Part of the story's revisions, so a choice reaches readers when the story is published.
+    """
+
+    class Action(models.TextChoices):
+        PIN = "pin", "Pin to Read also"
+        EXCLUDE = "exclude", "Keep out of Read also"
+
+    page = ParentalKey(
+        "articles.ArticlePage", on_delete=models.CASCADE, related_name="read_also_choices"
+    )
+    related = models.ForeignKey(
+        "articles.ArticlePage", on_delete=models.CASCADE, related_name="+", verbose_name="story"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.PIN)
+
+    panels = [FieldPanel("related"), FieldPanel("action")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.related}"
+
+
+class ReadAlsoPick(models.Model):
+    """A story's stored Read also, in order, as the worker last ranked it (pins included)."""
+
+    article = models.ForeignKey(
+        "articles.ArticlePage", on_delete=models.CASCADE, related_name="read_also_picks"
+    )
+    related = models.ForeignKey(
+        "articles.ArticlePage", on_delete=models.CASCADE, related_name="read_also_picked"
+    )
+    position = models.PositiveSmallIntegerField()
+    score = models.FloatField(help_text="The ranker's score; pins score 1 and more.")
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "related"], name="one_pick_per_story")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.related_id} (#{self.position})"
+
+
+class StoryTerms(models.Model):
+    """A story's weighted term counts, kept so ranking never re-reads thousands of bodies."""
+
+    article = models.OneToOneField(
+        "articles.ArticlePage", on_delete=models.CASCADE, related_name="read_also_terms"
+    )
+    terms = models.JSONField(default=dict)
+    revision_id = models.PositiveBigIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"terms of {self.article_id}"
