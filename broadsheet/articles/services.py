@@ -19,6 +19,7 @@ from wagtail.search.backends import get_search_backends
 
 from broadsheet.articles.models import ArticleByline, ArticlePage
 from broadsheet.authors.models import Author
+from broadsheet.core.slugs import unique_slug
 from broadsheet.experts.models import Expert
 from broadsheet.topics.models import Topic
 
@@ -40,16 +41,6 @@ class ArticleDraft:
     authors: Sequence[Author] = field(default_factory=tuple)
     topics: Sequence[Topic] = field(default_factory=tuple)
     experts: Sequence[Expert] = field(default_factory=tuple)
-
-
-def _unique_slug(wanted: str, taken: set[str]) -> str:
-    slug, number = wanted, 1
-    while slug in taken:
-        number += 1
-        suffix = f"-{number}"
-        slug = f"{wanted[: 255 - len(suffix)]}{suffix}"
-    taken.add(slug)
-    return slug
 
 
 def _children_state(parent: Page) -> tuple[int, set[str]]:
@@ -111,9 +102,10 @@ def _pages_insert(
         if len(Page._int2str(last_step[parent.pk])) > Page.steplen:
             raise PathOverflow(f"Section {parent.pk} has no room for more children.")
         published_at = article.first_published_at or now
-        article.slug = _unique_slug(
+        article.slug = unique_slug(
             article.slug or slugify(article.title, allow_unicode=True)[:255] or "article",
             tree_state[parent.pk][1],
+            max_length=255,
         )
         article.path = Page._get_path(parent.path, parent.depth + 1, last_step[parent.pk])
         article.depth = parent.depth + 1

@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from broadsheet.articles.models import ArticlePage
 from broadsheet.core.pages import unrestricted
+from broadsheet.discovery.topic_suggestions import TopicName, candidate_topics, suggested_topics
+from broadsheet.topics.models import Topic
 
 # Readers type words, not query syntax: quotes, operators and brackets would reach the
 # full-text engine (SQLite FTS5, PostgreSQL tsquery) as syntax and could fail there.
@@ -32,20 +34,12 @@ def search_articles(*, query: str):
 
 def story_topic_suggestions(*, article) -> tuple[list, list]:
     """(existing topics the story names but lacks, candidate names for new topics)."""
-    from broadsheet.discovery.topic_suggestions import (
-        TopicName,
-        candidate_topics,
-        suggested_topics,
-    )
-    from broadsheet.topics.models import Topic
-
     blocks = article.body.stream_block.get_searchable_content(article.body) if article.body else []
     text = "\n".join([article.title, article.deck, *blocks])
     tagged = {topic.pk for topic in article.topics.all()}
-    rows = list(Topic.objects.values_list("pk", "name", "aliases"))
     names = [
-        TopicName(pk, name, tuple(a.strip() for a in aliases.splitlines() if a.strip()))
-        for pk, name, aliases in rows
+        TopicName(topic.pk, topic.name, tuple(topic.alias_list))
+        for topic in Topic.objects.only("pk", "name", "aliases")
     ]
     found = suggested_topics(text=text, topics=names, exclude=tagged)
     known = [name for topic in names for name in (topic.name, *topic.aliases)]

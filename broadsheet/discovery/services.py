@@ -1,6 +1,12 @@
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
+from broadsheet.articles.models import ArticleByline, ArticlePage
+from broadsheet.articles.selectors import published_articles
+from broadsheet.core.slugs import unique_slug
+from broadsheet.discovery.models import ReadAlsoChoice, ReadAlsoPick, StoryTerms
+from broadsheet.discovery.related import StorySignals, read_also_rank, story_terms
 from broadsheet.topics.models import Topic
 
 
@@ -11,11 +17,8 @@ def topic_promote(*, name: str, article, user=None) -> Topic:
     topic = Topic.objects.filter(name__iexact=name).first()
     if topic is None:
         base = slugify(name, allow_unicode=True)[:110] or "topic"
-        slug, number = base, 1
-        while Topic.objects.filter(slug=slug).exists():
-            number += 1
-            slug = f"{base}-{number}"
-        topic = Topic.objects.create(name=name, slug=slug)
+        taken = set(Topic.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        topic = Topic.objects.create(name=name, slug=unique_slug(base, taken, max_length=120))
     draft = article.get_latest_revision_as_object()
     if topic not in draft.topics.all():
         draft.topics = [*draft.topics.all(), topic]
@@ -32,10 +35,6 @@ READ_ALSO_STORED = 12
 
 def _story_signals(articles) -> list:
     """Signals for each article, computing and storing term counts that are missing or stale."""
-    from broadsheet.articles.models import ArticleByline, ArticlePage
-    from broadsheet.discovery.models import StoryTerms
-    from broadsheet.discovery.related import StorySignals, story_terms
-
     rows = list(
         articles.values(
             "pk", "first_published_at", "path", "depth", "live_revision_id", "title", "deck"
@@ -107,13 +106,6 @@ def _story_signals(articles) -> list:
 @transaction.atomic
 def read_also_refresh(*, article_id: int, now=None) -> list[int]:
     """Rank and store the story's Read also (pins first, exclusions out); return its picks."""
-    from django.utils import timezone
-
-    from broadsheet.articles.models import ArticlePage
-    from broadsheet.articles.selectors import published_articles
-    from broadsheet.discovery.models import ReadAlsoChoice, ReadAlsoPick
-    from broadsheet.discovery.related import read_also_rank
-
     now = now or timezone.now()
     article = published_articles().filter(pk=article_id).first()
     if article is None:

@@ -15,6 +15,7 @@ from wagtail.search.backends import get_search_backends
 from broadsheet.articles.models import ArticleByline, ArticlePage
 from broadsheet.articles.services import ArticleDraft, articles_bulk_create
 from broadsheet.authors.models import Author
+from broadsheet.core.slugs import unique_slug
 from broadsheet.imports.lines import LineError, StoryLine, story_line_parse
 from broadsheet.imports.models import ImportedArticle
 from broadsheet.imports.tasks import imported_image_fetch
@@ -72,12 +73,7 @@ class _Names:
 
     def _slug(self, name: str) -> str:
         base = slugify(name, allow_unicode=True)[:110] or "x"
-        slug, number = base, 1
-        while slug in self.slugs:
-            number += 1
-            slug = f"{base}-{number}"
-        self.slugs.add(slug)
-        return slug
+        return unique_slug(base, self.slugs, max_length=120)
 
 
 def articles_import(
@@ -172,23 +168,13 @@ def _chunk_import(chunk, sections, authors, topics, owner, report: ImportReport)
         for story in new
     ]
     created = articles_bulk_create(drafts=drafts, owner=owner)
-    rows = [
-        ImportedArticle(key=story.key, article_id=article.pk, fingerprint=story.fingerprint)
-        for story, article in zip(new, created, strict=True)
-    ]
+    rows = [_record(story, article.pk) for story, article in zip(new, created, strict=True)]
     report.created += len(created)
 
     for story, article_id in changed:
         _article_update(story, article_id, authors, topics, owner)
-        rows.append(
-            ImportedArticle(key=story.key, article_id=article_id, fingerprint=story.fingerprint)
-        )
+        rows.append(_record(story, article_id))
     report.updated += len(changed)
-    images = {story.key: story.image_url for story, _ in changed} | {
-        story.key: story.image_url for story in new
-    }
-    for row in rows:
-        row.image_url = images[row.key]
     ImportedArticle.objects.bulk_create(
         rows,
         update_conflicts=True,
@@ -205,6 +191,15 @@ def _chunk_import(chunk, sections, authors, topics, owner, report: ImportReport)
     )
     for record_id in waiting:
         transaction.on_commit(partial(imported_image_fetch.enqueue, record_id))
+
+
+def _record(story: StoryLine, article_id: int) -> ImportedArticle:
+    return ImportedArticle(
+        key=story.key,
+        article_id=article_id,
+        fingerprint=story.fingerprint,
+        image_url=story.image_url,
+    )
 
 
 def _fields(story: StoryLine) -> dict:

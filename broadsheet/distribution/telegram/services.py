@@ -39,6 +39,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from broadsheet.articles.models import ArticlePage, TelegramChoice
+from broadsheet.articles.selectors import published_articles
+from broadsheet.desk.models import PUBLIC_RECORD_KINDS
+from broadsheet.desk.selectors import article_corrections
 from broadsheet.distribution.models import TelegramDelivery
 from broadsheet.distribution.telegram import formatting
 from broadsheet.distribution.telegram.client import (
@@ -124,21 +128,12 @@ def telegram_post(*, article) -> TelegramPost:
 
 def _correction_line(*, article) -> str:
     """The story's latest correction or clarification, as the post's note line."""
-    from broadsheet.desk.models import PUBLIC_RECORD_KINDS
-
-    latest = (
-        article.corrections.filter(kind__in=PUBLIC_RECORD_KINDS)
-        .order_by("-noted_at", "-pk")
-        .first()
-    )
-    return f"{latest.get_kind_display()}: {latest.text}" if latest else ""
+    public = [n for n in article_corrections(article=article) if n.kind in PUBLIC_RECORD_KINDS]
+    return f"{public[-1].get_kind_display()}: {public[-1].text}" if public else ""
 
 
 def telegram_wanted(*, article_id: int, posted: bool) -> Wanted:
     """What the channel should show for the story now; `posted`: it has a post already."""
-    from broadsheet.articles.models import ArticlePage, TelegramChoice
-    from broadsheet.articles.selectors import published_articles
-
     article = ArticlePage.objects.filter(pk=article_id).select_related("lead_image").first()
     if article is None:
         return Wanted(None, "The story was deleted.")
@@ -412,8 +407,6 @@ def _retry_at(delivery: TelegramDelivery, message: str, at: datetime) -> None:
 
 
 def _record(delivery: TelegramDelivery, **fields) -> None:
-    from broadsheet.articles.models import ArticlePage
-
     headline = ArticlePage.objects.filter(pk=delivery.article_id).values_list("title", flat=True)
     if headline:
         fields.setdefault("headline", headline[0][:255])
