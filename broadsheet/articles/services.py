@@ -20,6 +20,7 @@ from wagtail.search.backends import get_search_backends
 from broadsheet.articles.models import ArticleByline, ArticlePage
 from broadsheet.authors.models import Author
 from broadsheet.core.slugs import unique_slug
+from broadsheet.discovery.search_index import search_entries_write
 from broadsheet.experts.models import Expert
 from broadsheet.topics.models import Topic
 
@@ -75,6 +76,7 @@ def articles_bulk_create(
         _references_insert(articles, article_type=article_type, page_type=page_type)
     for backend in get_search_backends(with_auto_update=True):
         backend.add_bulk(ArticlePage, articles)
+    search_entries_write(articles=articles)
     return articles
 
 

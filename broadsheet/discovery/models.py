@@ -62,3 +62,32 @@ class StoryTerms(models.Model):
 
     def __str__(self) -> str:
         return f"terms of {self.article_id}"
+
+
+class SearchEntry(models.Model):
+    """A live story as reader search sees it: plain text plus the fields search filters on.
+
+    Search runs on the database's own full-text engine (SQLite FTS5, PostgreSQL tsvector), set up
+    by this app's migrations beside this table, because Wagtail's database backend re-runs the
+    match for every candidate it ranks and slows down as matches grow.
+    """
+
+    page = models.OneToOneField(
+        "articles.ArticlePage",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="search_entry",
+    )
+    headline = models.CharField(max_length=255)
+    deck = models.CharField(max_length=255, blank=True)
+    body = models.TextField(blank=True)
+    section = models.ForeignKey(
+        "sections.SectionPage", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name_plural = "search entries"
+
+    def __str__(self) -> str:
+        return self.headline

@@ -156,7 +156,7 @@ def test_bulk_created_articles_are_found_by_search(desks):
 
     assert list(ArticlePage.objects.live().search("sturgeon")) == [sturgeon]
     assert list(ArticlePage.objects.live().search("quotas")) == [sturgeon]
-    assert [a.pk for a in search_articles(query="parliament summer")] == [other.pk]
+    assert [a.pk for a in search_articles(query="parliament summer")[:20]] == [other.pk]
 
 
 def test_slugs_are_unique_among_siblings(desks):

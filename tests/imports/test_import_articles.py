@@ -84,7 +84,7 @@ def test_import_creates_live_articles_with_revisions_people_topics_and_search(
     page = client.get("/politics/budget-timetable/")
     assert page.status_code == 200
     assert b"Coalition agrees a budget timetable" in page.content
-    assert [a.pk for a in search_articles(query="harbour tolls")] == [tolls.pk]
+    assert [a.pk for a in search_articles(query="harbour tolls")[:20]] == [tolls.pk]
 
 
 def test_bad_lines_are_reported_by_number_and_the_rest_import(tmp_path, sections):

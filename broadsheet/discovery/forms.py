@@ -1,0 +1,72 @@
+from django import forms
+from django.db.models import Exists, OuterRef
+
+from broadsheet.articles.models import ArticleByline, ArticleKind
+from broadsheet.authors.models import Author
+from broadsheet.discovery.search_engines import SearchFilters
+from broadsheet.sections.models import SectionPage
+
+# Longer than any headline a reader would type; longer queries are refused, not truncated.
+MAX_QUERY_LENGTH = 200
+
+
+class SearchForm(forms.Form):
+    """The reader's search: words, then optional filters by section, kind, author and dates."""
+
+    q = forms.CharField(
+        label="Search stories",
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={
+            "required": "Type a word or two to search for.",
+            "max_length": f"Search for at most {MAX_QUERY_LENGTH} characters.",
+        },
+    )
+    section = forms.ModelChoiceField(
+        queryset=SectionPage.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All sections",
+    )
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("", "All kinds"), *ArticleKind.choices], required=False
+    )
+    author = forms.ModelChoiceField(
+        queryset=Author.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any author",
+    )
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = SectionPage.objects.live().order_by("path")
+        self.fields["author"].queryset = Author.objects.filter(
+            Exists(ArticleByline.objects.filter(author=OuterRef("pk")))
+        )
+
+    def clean_q(self) -> str:
+        # Runs of spaces, tabs and newlines are one space to the reader.
+        return " ".join(self.cleaned_data["q"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date comes before the start date.")
+        return cleaned
+
+    def filters(self) -> SearchFilters:
+        data = self.cleaned_data
+        return SearchFilters(
+            section_id=data["section"].pk if data.get("section") else None,
+            kind=data.get("kind") or "",
+            author_id=data["author"].pk if data.get("author") else None,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
