@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from broadsheet.articles.models import ArticleByline, ArticlePage
+from broadsheet.discovery.search_index import search_entry_refresh
 from broadsheet.sections.factories import SectionPageFactory
 
 
@@ -46,4 +47,6 @@ class ArticlePageFactory(factory.Factory):
             first_published_at=moment, last_published_at=moment
         )
         article.first_published_at = article.last_published_at = moment
+        # Backdating bypasses publishing, so search is told the story's time here.
+        search_entry_refresh(article_id=article.pk)
         return article

@@ -85,6 +85,8 @@ class SearchEntry(models.Model):
         "sections.SectionPage", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(max_length=20)
+    # The page's first_published_at (an embargo's end), copied so ranking never reads page rows.
+    published_at = models.DateTimeField()
 
     class Meta:
         verbose_name_plural = "search entries"

@@ -7,19 +7,22 @@ Both engines rank the same way:
   same words; analysis, interviews and the rest are ranked by relevance alone;
 - only live, public stories whose publication time has come (embargoes included) ever match.
 
-Cost is bounded whatever the reader types. A query is ranked over a pool: every match when
-there are at most POOL_SIZE, otherwise the newest POOL_SIZE matches plus the newest POOL_SIZE
-whose headline or deck matches (those rank highest). A word that occurs in half the archive
-thus costs the same as a rare one, and readers reach older stories on broad words with more
-words or a date range. The highlighted headline and snippet are made for the shown page only.
+Stories whose headline or deck matches come first, then those matching in the body only.
+
+Cost is bounded whatever the reader types. One statement ranks a pool: the newest POOL_SIZE
+matches and the newest POOL_SIZE headline or deck matches, which is every match unless the
+words are broad. A word that occurs in half the archive thus costs about what a rare one does,
+and readers reach older stories on broad words with more words or a date range. Highlighted
+headlines and snippets are made for the shown page only.
 """
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from broadsheet.discovery.search_query import ReaderQuery
 
@@ -31,7 +34,7 @@ NEWS_FRESH_DAYS = 2.0
 # in indexed text, so escaping the rest for HTML is safe before turning them into <mark>.
 MARK_START, MARK_END = "\x02", "\x03"
 SNIPPET_WORDS = 28
-POOL_SIZE = 1000
+POOL_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -57,74 +60,85 @@ class Marks:
     snippet: str
 
 
-def _ranked(rows: list[tuple], now: datetime) -> list[int]:
-    """Ids by relevance × news freshness; rows are (id, relevance ≥ 0, kind, published_at)."""
-
-    def score(row) -> tuple[float, datetime]:
-        _, relevance, kind, published = row
-        if kind == "news":
-            age_days = max((now - published).total_seconds() / 86400, 0)
-            relevance *= 1 + NEWS_BOOST / (1 + age_days / NEWS_FRESH_DAYS)
-        return relevance, published
-
-    return [row[0] for row in sorted(rows, key=score, reverse=True)]
-
-
 def engine():
     return PostgresSearch() if connection.vendor == "postgresql" else SqliteSearch()
 
 
-def _restriction_free(page: str) -> str:
-    """SQL: the page lies under no view restriction (restrictions are rare; the check is cheap)."""
-    return f"""NOT EXISTS (
+def _restriction_free() -> str:
+    """SQL: the story lies under no view restriction. Sites rarely have any, so the check (and
+    its look-up of the page's tree path) is only added when one exists."""
+    if not PageViewRestriction.objects.exists():
+        return ""
+    return """NOT EXISTS (
         SELECT 1 FROM wagtailcore_pageviewrestriction r
         JOIN wagtailcore_page rp ON rp.id = r.page_id
-        WHERE {page}.path LIKE rp.path || '%%')"""
+        JOIN wagtailcore_page p ON p.id = e.page_id
+        WHERE p.path LIKE rp.path || '%%')"""
 
 
-def _filters_sql(filters: SearchFilters, now: datetime) -> tuple[list[str], list]:
-    clauses = ["p.live", "p.first_published_at <= %s", _restriction_free("p")]
-    params: list = [now]
+def _filters_sql(filters: SearchFilters) -> tuple[str, dict]:
+    """SQL conditions on the entry `e` for the reader's filters, with named parameters."""
+    # Entries exist for live stories only (see search_index), so liveness needs no check.
+    clauses = ["e.published_at <= %(now)s"]
+    params: dict = {"now": timezone.now()}
+    if restriction_free := _restriction_free():
+        clauses.append(restriction_free)
     if filters.section_id:
-        clauses.append("e.section_id = %s")
-        params.append(filters.section_id)
+        clauses.append("e.section_id = %(section_id)s")
+        params["section_id"] = filters.section_id
     if filters.kind:
-        clauses.append("e.kind = %s")
-        params.append(filters.kind)
+        clauses.append("e.kind = %(kind)s")
+        params["kind"] = filters.kind
     if filters.author_id:
         clauses.append(
             "EXISTS (SELECT 1 FROM articles_articlebyline b"
-            " WHERE b.page_id = e.page_id AND b.author_id = %s)"
+            " WHERE b.page_id = e.page_id AND b.author_id = %(author_id)s)"
         )
-        params.append(filters.author_id)
+        params["author_id"] = filters.author_id
     zone = timezone.get_current_timezone()
     if filters.date_from:
-        clauses.append("p.first_published_at >= %s")
-        params.append(datetime.combine(filters.date_from, time.min, zone))
+        clauses.append("e.published_at >= %(date_from)s")
+        params["date_from"] = datetime.combine(filters.date_from, time.min, zone)
     if filters.date_to:
-        clauses.append("p.first_published_at < %s")
-        params.append(datetime.combine(filters.date_to + timedelta(days=1), time.min, zone))
-    return clauses, params
+        clauses.append("e.published_at < %(date_to)s")
+        params["date_to"] = datetime.combine(filters.date_to + timedelta(days=1), time.min, zone)
+    return " AND ".join(clauses), params
 
 
-def _rows(sql: str, params: list) -> list[tuple]:
+# The pool, ranked: headline and deck matches first (tier 0), then the rest; within a tier by
+# relevance times the news freshness boost, ties to the newer story. {recent} and {head} are
+# each engine's newest-first matching rows (id, relevance, kind, published, age in days).
+POOL_SQL = """WITH recent AS MATERIALIZED ({recent}), head AS MATERIALIZED ({head}),
+    pool AS (
+        SELECT id, 0 AS tier, relevance, kind, published, age FROM head
+        UNION ALL
+        SELECT id, 1, relevance, kind, published, age FROM recent
+        WHERE id NOT IN (SELECT id FROM head))
+    SELECT id, (SELECT count(*) FROM recent) FROM pool
+    ORDER BY tier, relevance * (1.0 + CASE WHEN kind = 'news'
+        THEN %(boost)s / (1.0 + age / %(fresh_days)s) ELSE 0 END) DESC, published DESC"""
+
+
+def _pool(sql: str, params: dict) -> Pool:
+    params = {**params, "boost": NEWS_BOOST, "fresh_days": NEWS_FRESH_DAYS, "size": POOL_SIZE}
+    if connection.vendor == "sqlite":
+        # Raw SQL on SQLite compares datetimes as Django stores them: UTC text.
+        params = {
+            name: connection.ops.adapt_datetimefield_value(value)
+            if isinstance(value, datetime)
+            else value
+            for name, value in params.items()
+        }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return Pool([row[0] for row in rows], capped=bool(rows) and rows[0][1] >= POOL_SIZE)
+
+
+def _rows(sql: str, params) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-def _parse(value) -> datetime:
-    """A datetime read back through a raw cursor: SQLite gives naive UTC, or text."""
-    if not isinstance(value, datetime):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _adapt(value):
-    """Datetimes as the backend stores them (Django's own adaptation, UTC text on SQLite)."""
-    if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    return value
 
 
 class SqliteSearch:
@@ -132,35 +146,22 @@ class SqliteSearch:
     WEIGHTS = "10.0, 4.0, 1.0"
 
     def pool(self, query: ReaderQuery, filters: SearchFilters) -> Pool:
-        now = timezone.now()
-        clauses, params = _filters_sql(filters, now)
-        params = [_adapt(value) for value in params]
+        conditions, params = _filters_sql(filters)
         # FTS5 hands matches over newest id first and stops at the LIMIT, computing bm25() only
         # for the rows it returns; bm25() is negative, lower is better.
-        sql = f"""SELECT f.rowid, -bm25(discovery_searchentry_fts, {self.WEIGHTS}),
-                e.kind, p.first_published_at
+        matching = f"""SELECT f.rowid AS id,
+                -bm25(discovery_searchentry_fts, {self.WEIGHTS}) AS relevance,
+                e.kind AS kind, e.published_at AS published,
+                max(julianday(%(now)s) - julianday(e.published_at), 0) AS age
             FROM discovery_searchentry_fts f
             JOIN discovery_searchentry e ON e.page_id = f.rowid
-            JOIN wagtailcore_page p ON p.id = e.page_id
-            WHERE discovery_searchentry_fts MATCH %s AND {" AND ".join(clauses)}
-            ORDER BY f.rowid DESC LIMIT %s"""
-        rows = _rows(sql, [query.fts5(), *params, POOL_SIZE])
-        capped = len(rows) == POOL_SIZE
-        if capped:
-            seen = {row[0] for row in rows}
-            in_headlines = _rows(sql, [query.fts5(("headline", "deck")), *params, POOL_SIZE])
-            missing = [row[0] for row in in_headlines if row[0] not in seen]
-            if missing:
-                rescored = f"""SELECT f.rowid, -bm25(discovery_searchentry_fts, {self.WEIGHTS}),
-                        e.kind, p.first_published_at
-                    FROM discovery_searchentry_fts f
-                    JOIN discovery_searchentry e ON e.page_id = f.rowid
-                    JOIN wagtailcore_page p ON p.id = e.page_id
-                    WHERE discovery_searchentry_fts MATCH %s
-                    AND f.rowid IN (SELECT value FROM json_each(%s))"""
-                rows += _rows(rescored, [query.fts5(), json.dumps(missing)])
-        rows = [(pk, score, kind, _parse(published)) for pk, score, kind, published in rows]
-        return Pool(_ranked(rows, now), capped)
+            WHERE discovery_searchentry_fts MATCH %({{match}})s AND {conditions}
+            ORDER BY f.rowid DESC LIMIT %(size)s"""
+        sql = POOL_SQL.format(
+            recent=matching.format(match="everywhere"), head=matching.format(match="in_headlines")
+        )
+        params |= {"everywhere": query.fts5(), "in_headlines": query.fts5(("headline", "deck"))}
+        return _pool(sql, params)
 
     def marks(self, query: ReaderQuery, ids: list[int]) -> dict[int, Marks]:
         if not ids:
@@ -181,34 +182,25 @@ class PostgresSearch:
     WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 
     def pool(self, query: ReaderQuery, filters: SearchFilters) -> Pool:
-        now = timezone.now()
-        clauses, params = _filters_sql(filters, now)
-        tsquery = query.tsquery()
-        sql = f"""SELECT e.page_id, ts_rank(%s::float4[], e.document, q, 1),
-                e.kind, p.first_published_at
+        conditions, params = _filters_sql(filters)
+        matching = f"""SELECT e.page_id AS id,
+                ts_rank(%(weights)s::float4[], e.document, to_tsquery('english', %(everywhere)s), 1)
+                    AS relevance,
+                e.kind AS kind, e.published_at AS published,
+                GREATEST(EXTRACT(EPOCH FROM (%(now)s - e.published_at)) / 86400.0, 0) AS age
             FROM discovery_searchentry e
-            JOIN wagtailcore_page p ON p.id = e.page_id,
-            to_tsquery('english', %s) q
-            WHERE e.document @@ q AND {{headline}} {" AND ".join(clauses)}
-            ORDER BY e.page_id DESC LIMIT %s"""
-        everywhere = sql.replace("{headline}", "")
-        rows = _rows(everywhere, [self.WEIGHTS, tsquery, *params, POOL_SIZE])
-        capped = len(rows) == POOL_SIZE
-        if capped:
-            seen = {row[0] for row in rows}
+            WHERE e.document @@ to_tsquery('english', %({{match}})s) AND {conditions}
+            ORDER BY e.page_id DESC LIMIT %(size)s"""
+        sql = POOL_SQL.format(
+            recent=matching.format(match="everywhere"), head=matching.format(match="in_headlines")
+        )
+        params |= {
+            "weights": self.WEIGHTS,
+            "everywhere": query.tsquery(),
             # Weights A and B are the headline and the deck.
-            in_headlines = sql.replace(
-                "{headline}", "e.document @@ to_tsquery('english', %s) AND"
-            )
-            head_query = query.tsquery(weights="AB")
-            rows += [
-                row
-                for row in _rows(
-                    in_headlines, [self.WEIGHTS, tsquery, head_query, *params, POOL_SIZE]
-                )
-                if row[0] not in seen
-            ]
-        return Pool(_ranked(rows, now), capped)
+            "in_headlines": query.tsquery(weights="AB"),
+        }
+        return _pool(sql, params)
 
     def marks(self, query: ReaderQuery, ids: list[int]) -> dict[int, Marks]:
         if not ids:

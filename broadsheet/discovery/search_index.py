@@ -30,6 +30,7 @@ def _entry(article: ArticlePage, section_ids: dict[str, int]) -> SearchEntry:
         body=_body_text(article),
         section_id=section_ids.get(article.path[: -ArticlePage.steplen]),
         kind=article.kind,
+        published_at=article.first_published_at,
     )
 
 

@@ -329,3 +329,29 @@ def test_search_index_rebuild_restores_a_lost_index(client, stories):
     assert headlines(client.get("/search/", {"q": "pipeline"})) == [
         "Pipeline talks resume in the capital"
     ]
+
+
+def test_broad_queries_rank_the_newest_matches_and_say_so(client, db, monkeypatch):
+    """Past the ranking pool, the newest matches and the newest headline matches are ranked,
+    headline matches first, and the page says there are more."""
+    monkeypatch.setattr("broadsheet.discovery.search_engines.POOL_SIZE", 3)
+    section = SectionPageFactory()
+    now = timezone.now()
+    ArticlePageFactory(
+        parent=section,
+        title="Saffron prices explained",
+        first_published_at=now - timedelta(days=90),
+    )
+    for number in range(5):
+        ArticlePageFactory(
+            parent=section,
+            title=f"Market report {number}",
+            body=paragraph("Traders watched saffron and tea."),
+            first_published_at=now - timedelta(days=5 - number),
+        )
+    response = client.get("/search/", {"q": "saffron"})
+    found = headlines(response)
+    assert found[0] == "Saffron prices explained"
+    assert found[1:] == ["Market report 4", "Market report 3", "Market report 2"]
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one(".search-count").get_text().startswith("More than 4 results")

@@ -72,6 +72,7 @@ class Migration(migrations.Migration):
                 ('deck', models.CharField(blank=True, max_length=255)),
                 ('body', models.TextField(blank=True)),
                 ('kind', models.CharField(max_length=20)),
+                ('published_at', models.DateTimeField()),
                 ('section', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sections.sectionpage')),
             ],
             options={
