@@ -56,6 +56,7 @@ bench: install
 	@$(PY) -m bench.lateness
 	@$(PY) -m bench.imports
 	@$(PY) -m bench.read_also
+	@scripts/ensure-bench-tools && $(PY) -m bench.http
 
 lock: install
 	@$(VENV)/bin/pip install --quiet uv && $(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.12 --quiet

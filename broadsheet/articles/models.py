@@ -1,9 +1,16 @@
+from urllib.parse import quote
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import RFC3986_SUBDELIMS
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -11,6 +18,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from broadsheet.articles.blocks import ArticleBodyBlock
+from broadsheet.core.pages import RestrictionsReadAhead
 from broadsheet.discovery.panels import TopicSuggestionsPanel
 from broadsheet.distribution.telegram.panels import TelegramDeliveryPanel
 
@@ -47,7 +55,7 @@ KIND_LABELS = {
 ARTICLE_RESERVED_SLUGS = frozenset({"feed", "feed.json"})
 
 
-class ArticlePage(Page):
+class ArticlePage(RestrictionsReadAhead, Page):
     """A story: news item, interview, opinion, analysis, review, feature or republished piece."""
 
     deck = models.CharField(max_length=200, blank=True, help_text="The line under the headline.")
@@ -174,6 +182,37 @@ class ArticlePage(Page):
             self.first_published_at = self.embargo_until
         return super().save(*args, **kwargs)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        # Model.__init__, Page's and modelcluster's (which walks every child relation on each
+        # call) do nothing for a row read back, yet cost more than the query on a list of forty
+        # stories. Field values are set as Model.__init__ sets them, through their descriptors.
+        if pre_init.has_listeners(cls) or post_init.has_listeners(cls):
+            return super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        story = cls.__new__(cls)
+        state = story._state = ModelState()
+        state.adding = False
+        state.db = db
+        if fetch_mode is not None:
+            state.fetch_mode = fetch_mode
+        for name, value in zip(field_names, values, strict=True):
+            setattr(story, name, value)
+        return story
+
+    def get_url_parts(self, request=None):
+        # Wagtail reverses its serve view for every link, which costs more than the rest of a
+        # Latest news line; the address is that view's root plus the path below the site root.
+        sites = self._get_relevant_site_root_paths(request)
+        if len(sites) != 1 or getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+            return super().get_url_parts(request)
+        site_id, root_path, root_url, _ = sites[0]
+        page_path = serve_root(request) + quote(
+            self.url_path[len(root_path) :], safe=RFC3986_SUBDELIMS + "/~:@"
+        )
+        if not getattr(settings, "WAGTAIL_APPEND_SLASH", True):
+            page_path = page_path.rstrip("/") or "/"
+        return (site_id, root_url, page_path)
+
     def is_embargoed(self, now=None) -> bool:
         return bool(self.embargo_until and self.embargo_until > (now or timezone.now()))
 
@@ -196,10 +235,30 @@ class ArticlePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from broadsheet.articles.selectors import article_page_context
+        from broadsheet.caching import keys
 
         context = super().get_context(request, *args, **kwargs)
         context.update(article_page_context(article=self))
+        keys.tag(
+            request,
+            self,
+            context["section"],
+            context["authors"],
+            context["topics"],
+            context["experts"],
+            context["read_also"],
+            keys.latest(context["latest_news"]),
+        )
         return context
+
+
+def serve_root(request=None) -> str:
+    """Where Wagtail's page tree starts on this site ("/"), worked out once per request."""
+    if request is None:
+        return reverse("wagtail_serve", args=("",))
+    if not hasattr(request, "_serve_root"):
+        request._serve_root = reverse("wagtail_serve", args=("",))
+    return request._serve_root
 
 
 class ArticleByline(Orderable):

@@ -11,6 +11,7 @@ from broadsheet.articles.selectors import (
     neighbouring_days,
     published_articles,
 )
+from broadsheet.caching import keys
 from broadsheet.core.pagination import paginate
 
 ARCHIVE_PAGE_SIZE = 30
@@ -19,6 +20,7 @@ DAY_PAGE_SIZE = 100
 
 def news_index(request):
     articles = paginate(request, published_articles(), per_page=ARCHIVE_PAGE_SIZE)
+    keys.tag(request, keys.NEWS, articles)
     today = timezone.localdate()
     return render(request, "pages/news_index.html", {"articles": articles, "today": today})
 
@@ -30,6 +32,7 @@ def news_day(request, year: int, month: int, day: int):
         raise Http404("No such day") from error
     articles = paginate(request, day_articles(day=chosen), per_page=DAY_PAGE_SIZE)
     previous_day, next_day = neighbouring_days(day=chosen)
+    keys.tag(request, keys.NEWS, articles)
     return render(
         request,
         "pages/news_day.html",

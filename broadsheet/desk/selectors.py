@@ -31,12 +31,24 @@ def story_updated_at(notes: list[Correction]):
     return max((note.noted_at for note in notes), default=None)
 
 
+def breaking_flags_in_force(*, now=None) -> QuerySet[BreakingNews]:
+    """Flags neither superseded nor expired, whether or not their story is visible.
+
+    `now` may be the database's own clock (`Now()`), for a query built once and kept.
+    """
+    return BreakingNews.objects.filter(
+        superseded_at__isnull=True, expires_at__gt=now or timezone.now()
+    )
+
+
 def current_breaking_news():
     """The live breaking story readers see in the banner, or None."""
+    flagged = breaking_flags_in_force()
     return (
+        # Starting from the few flags in force: SQLite, which keeps no table statistics, would
+        # otherwise walk every published story looking for a flag on it.
         BreakingNews.objects.filter(
-            superseded_at__isnull=True,
-            expires_at__gt=timezone.now(),
+            pk__in=flagged.values("pk"),
             article__live=True,
             article__first_published_at__lte=Now(),
         )

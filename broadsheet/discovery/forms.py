@@ -5,6 +5,7 @@ from broadsheet.articles.models import ArticleByline, ArticleKind
 from broadsheet.authors.models import Author
 from broadsheet.discovery.search_engines import SearchFilters
 from broadsheet.sections.models import SectionPage
+from broadsheet.sections.selectors import live_sections
 
 # Longer than any headline a reader would type; longer queries are refused, not truncated.
 MAX_QUERY_LENGTH = 200
@@ -45,7 +46,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["section"].queryset = SectionPage.objects.live().order_by("path")
+        self.fields["section"].queryset = live_sections()
         self.fields["author"].queryset = Author.objects.filter(
             Exists(ArticleByline.objects.filter(author=OuterRef("pk")))
         )

@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from broadsheet.caching import keys
 from broadsheet.core.pagination import paginate
 from broadsheet.discovery.forms import SearchForm
 from broadsheet.discovery.selectors import search_articles
@@ -8,6 +9,8 @@ SEARCH_PAGE_SIZE = 20
 
 
 def search(request):
+    # Results change with every story and no purge can follow each query: cached briefly.
+    keys.tag(request, keys.NEWS, brief=True)
     if "q" not in request.GET:
         return render(request, "pages/search.html", {"form": SearchForm(), "results": None})
     form = SearchForm(request.GET)
@@ -17,6 +20,4 @@ def search(request):
     results = paginate(
         request, search_articles(query=query, filters=form.filters()), per_page=SEARCH_PAGE_SIZE
     )
-    return render(
-        request, "pages/search.html", {"form": form, "query": query, "results": results}
-    )
+    return render(request, "pages/search.html", {"form": form, "query": query, "results": results})

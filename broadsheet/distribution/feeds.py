@@ -20,6 +20,7 @@ from django.views.decorators.http import condition
 from wagtail.images.models import AbstractRendition
 
 from broadsheet.articles.models import ArticlePage
+from broadsheet.caching import keys
 from broadsheet.desk.selectors import story_updated_at
 from broadsheet.distribution.feed_selectors import (
     FeedScope,
@@ -151,6 +152,11 @@ class ArticleFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         scope = self.scope(request, **kwargs)
+        # A scope's key ("section/5") names the purge key of its stories ("section-5"); the
+        # site's feed lists all news.
+        keys.tag(
+            request, keys.FEEDS, keys.NEWS if scope.key == "site" else scope.key.replace("/", "-")
+        )
 
         @condition(
             etag_func=lambda request, **kwargs: scope.etag,

@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 from broadsheet.articles.selectors import published_articles
+from broadsheet.caching import keys
 from broadsheet.core.outlet import outlet_settings
 from broadsheet.core.pages import unrestricted
 from broadsheet.desk.models import Correction
@@ -290,6 +291,7 @@ def sitemap_index_entries(request: HttpRequest) -> list[IndexEntry]:
 @sitemap_views.x_robots_tag
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     entries = sitemap_index_entries(request)
+    keys.tag(request, keys.SITEMAPS)
     return TemplateResponse(
         request, "sitemaps/index.xml", {"entries": entries}, content_type="application/xml"
     )
@@ -299,12 +301,14 @@ def standard_sitemap(request: HttpRequest, section: str) -> HttpResponse:
     if section not in STANDARD_SITEMAPS:
         raise Http404("No such sitemap")
     sitemap = STANDARD_SITEMAPS[section](site=request_site(request))
+    keys.tag(request, keys.SITEMAPS)
     return sitemap_views.sitemap(
         request, {section: sitemap}, section=section, template_name="sitemaps/sitemap.xml"
     )
 
 
 def news_sitemap(request: HttpRequest) -> HttpResponse:
+    keys.tag(request, keys.SITEMAPS)
     return sitemap_views.sitemap(
         request,
         {"news": news_sitemap_for(request)},
@@ -314,6 +318,7 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
+    keys.tag(request)
     lines = [
         "User-agent: *",
         f"Disallow: {reverse('wagtailadmin_home')}",

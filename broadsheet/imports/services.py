@@ -15,6 +15,8 @@ from wagtail.search.backends import get_search_backends
 from broadsheet.articles.models import ArticleByline, ArticlePage
 from broadsheet.articles.services import ArticleDraft, articles_bulk_create
 from broadsheet.authors.models import Author
+from broadsheet.caching import keys
+from broadsheet.caching.tasks import cache_purge_task
 from broadsheet.core.slugs import unique_slug
 from broadsheet.imports.lines import LineError, StoryLine, story_line_parse
 from broadsheet.imports.models import ImportedArticle
@@ -113,6 +115,10 @@ def articles_import(
     if chunk:
         _chunk_import(chunk, sections, authors, topics, owner, report)
     report.authors_created, report.topics_created = authors.created, topics.created
+    if report.created or report.updated:
+        # New stories sent no publish signals; they can belong on any list, so every cached
+        # reader page is purged once.
+        cache_purge_task.enqueue(keys=[keys.SITE])
     report.seconds = time.perf_counter() - started
     if progress:
         progress(report)

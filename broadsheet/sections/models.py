@@ -3,6 +3,8 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from broadsheet.core.pages import RestrictionsReadAhead
+
 # Paths the site serves itself; a section with one of these slugs would shadow or be shadowed.
 RESERVED_SLUGS = frozenset(
     {
@@ -36,7 +38,7 @@ def is_reserved_slug(slug: str) -> bool:
     return slug in RESERVED_SLUGS or slug.startswith("sitemap")
 
 
-class SectionPage(Page):
+class SectionPage(RestrictionsReadAhead, Page):
     """A desk's front: Politics, Economy, Interviews… Its articles live beneath it."""
 
     intro = models.CharField(max_length=300, blank=True)
@@ -69,8 +71,10 @@ class SectionPage(Page):
             raise ValidationError({"slug": f"“{self.slug}” is a path the site uses itself."})
 
     def get_context(self, request, *args, **kwargs):
+        from broadsheet.caching import keys
         from broadsheet.sections.selectors import section_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(section_page_context(request, section=self))
+        keys.tag(request, self, context["articles"], keys.latest(context["latest_news"]))
         return context

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "broadsheet.distribution",
     "broadsheet.imports",
     "broadsheet.demo",
+    "broadsheet.caching",
     "django_tasks_db",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -49,6 +50,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a cached page skips every layer below; then the caching headers, outside the
+    # session and CSRF middleware so they see any cookie those set.
+    "broadsheet.caching.middleware.PageCacheMiddleware",
+    "broadsheet.caching.middleware.ReaderCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -154,6 +159,38 @@ DESK_WORKER_STALE_AFTER = 10
 TELEGRAM_BOT_TOKEN = ENV.telegram_bot_token
 TELEGRAM_CHANNEL = ENV.telegram_channel
 TELEGRAM_API_URL = ENV.telegram_api_url
+
+# Reader pages (broadsheet/caching): browsers keep a copy briefly, since nothing can purge them;
+# shared caches keep it until a purge, at most s-maxage; a cache may serve a stale copy while it
+# refetches, or for a day while Broadsheet is down. Seconds.
+READER_CACHE_CONTROL = {
+    "max-age": 10,
+    "s-maxage": 300,
+    "stale-while-revalidate": 10,
+    "stale-if-error": 86400,
+}
+# Search results change with every story and no purge follows them: a short lifetime instead.
+SEARCH_CACHE_CONTROL = READER_CACHE_CONTROL | {"s-maxage": 60}
+# Response headers listing a page's surrogate keys: xkey (Varnish), Surrogate-Key (Fastly),
+# Cache-Tag (Cloudflare).
+CACHE_TAG_HEADERS = ENV.cache_tag_headers
+# The embedded page cache: reader pages kept in each web process, dropped on purge.
+PAGE_CACHE = ENV.page_cache
+# About 800 article pages per process: the hot set, within a web worker's memory budget.
+PAGE_CACHE_MAX_BYTES = 32 * 1024 * 1024
+# How often, at most, a web process reads the purge journal: how late a purge can reach it.
+PAGE_CACHE_POLL_INTERVAL = 0.25
+# Where purges go, through Wagtail's frontend-cache backends; the worker sends them (caching/
+# tasks.py). wagtail.contrib.frontend_cache itself is not installed: its signal handlers would
+# purge page by page from the editor's request.
+WAGTAILFRONTENDCACHE = {}
+if PAGE_CACHE:
+    WAGTAILFRONTENDCACHE["pages"] = {"BACKEND": "broadsheet.caching.backends.PageCacheBackend"}
+if ENV.varnish_urls:
+    WAGTAILFRONTENDCACHE["varnish"] = {
+        "BACKEND": "broadsheet.caching.backends.XkeyBackend",
+        "LOCATIONS": ENV.varnish_urls,
+    }
 
 LOGIN_URL = "wagtailadmin_login"
 # Workflow notifications: printed to the console outside production, where no mail server is set.

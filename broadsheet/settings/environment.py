@@ -39,6 +39,12 @@ def _telegram_channel(name: str) -> str:
     return value
 
 
+def _http_url(name: str, value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"{name} takes http(s) addresses, not {value!r}")
+    return value.rstrip("/")
+
+
 def _local_secret_key(var_dir: Path) -> str:
     # Development keeps a per-machine key outside the repository so sessions survive restarts.
     path = var_dir / "secret_key"
@@ -63,6 +69,9 @@ class Environment:
     telegram_bot_token: str
     telegram_channel: str
     telegram_api_url: str
+    varnish_urls: list[str]
+    page_cache: bool
+    cache_tag_headers: list[str]
 
     @property
     def production(self) -> bool:
@@ -76,6 +85,7 @@ def read_environment() -> Environment:
             f"BROADSHEET_ENV must be development, production or test, not {environment!r}"
         )
     var_dir = Path(os.environ.get("BROADSHEET_VAR_DIR", BASE_DIR / "var"))
+    varnish_urls = [_http_url("VARNISH_URLS", url) for url in _list("VARNISH_URLS", [])]
     secret_key = os.environ.get("SECRET_KEY", "")
     if not secret_key:
         if environment == "production":
@@ -97,6 +107,10 @@ def read_environment() -> Environment:
         telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN", "").strip(),
         telegram_channel=_telegram_channel("TELEGRAM_CHANNEL"),
         telegram_api_url=os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/"),
+        varnish_urls=varnish_urls,
+        # Behind Varnish the in-process cache only holds copies Varnish already has.
+        page_cache=_bool("PAGE_CACHE", not varnish_urls),
+        cache_tag_headers=_list("CACHE_TAG_HEADERS", ["xkey"]),
     )
 
 

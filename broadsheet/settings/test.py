@@ -19,3 +19,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 TELEGRAM_BOT_TOKEN = ""
 TELEGRAM_CHANNEL = ""
 TELEGRAM_API_URL = "http://127.0.0.1:9"
+
+# A page kept from one request would answer the next after a test changes data behind the
+# publishing path; tests/caching turns the page cache on where it is the subject.
+PAGE_CACHE = False
+WAGTAILFRONTENDCACHE = {}

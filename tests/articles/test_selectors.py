@@ -7,8 +7,8 @@ from django.utils import timezone
 from broadsheet.articles.factories import ArticlePageFactory
 from broadsheet.articles.selectors import (
     day_articles,
+    front_page,
     latest_articles,
-    latest_by_section,
     neighbouring_days,
     read_also,
 )
@@ -93,28 +93,32 @@ def test_neighbouring_days_skip_empty_days(db):
         assert neighbouring_days(day=date(2025, 3, 1)) == (None, date(2025, 3, 5))
 
 
-def test_latest_by_section_takes_each_sections_newest_in_one_query(db, django_assert_num_queries):
-    """The home page's section blocks cost one query, however many sections there are."""
+def test_front_page_reads_every_block_in_two_queries(db, django_assert_num_queries):
+    """Top stories, section blocks and Latest news cost two queries, however many sections."""
     sections = [SectionPageFactory() for _ in range(3)]
     for index, section in enumerate(sections):
         for hour in range(index + 5):
-            ArticlePageFactory(parent=section, first_published_at=at(hour))
-    with django_assert_num_queries(1):
-        blocks = latest_by_section(sections=sections, per_section=4)
+            ArticlePageFactory(parent=section, first_published_at=at(hour), is_top_story=hour == 1)
+    with django_assert_num_queries(2):
+        front = front_page(sections=sections, per_section=4)
+    blocks = front.by_section
     assert [len(blocks[s.pk]) for s in sections] == [4, 4, 4]
     for section in sections:
         times = [a.first_published_at for a in blocks[section.pk]]
         assert times == sorted(times, reverse=True)
         assert all(a.get_parent().pk == section.pk for a in blocks[section.pk])
+    assert len(front.top_stories) == 3
+    assert all(a.is_top_story for a in front.top_stories)
+    assert len(front.latest) == 5 + 6 + 7
 
 
-def test_latest_by_section_still_fills_a_quiet_sections_block(db, monkeypatch):
+def test_front_page_still_fills_a_quiet_sections_block(db, monkeypatch):
     """A section with nothing among the site's newest stories still shows its own latest."""
     monkeypatch.setattr("broadsheet.articles.selectors.RECENT_WINDOW", 3)
     busy, quiet = SectionPageFactory(), SectionPageFactory()
     quiet_story = ArticlePageFactory(parent=quiet, first_published_at=at(100))
     for hour in range(5):
         ArticlePageFactory(parent=busy, first_published_at=at(hour))
-    blocks = latest_by_section(sections=[busy, quiet], per_section=4)
+    blocks = front_page(sections=[busy, quiet], per_section=4).by_section
     assert len(blocks[busy.pk]) == 4
     assert [a.pk for a in blocks[quiet.pk]] == [quiet_story.pk]

@@ -4,7 +4,8 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -20,11 +21,11 @@ def dateline(moment: datetime | None, css_class: str = "dateline"):
     if moment is None:
         return ""
     local = timezone.localtime(moment)
-    return format_html(
-        '<time class="{}" datetime="{}">{}</time>',
-        css_class,
-        local.isoformat(timespec="seconds"),
-        dateline_text(moment),
+    # Written directly rather than through format_html, on every line of every list: the date
+    # parts are digits and month names, so only the class needs escaping.
+    return mark_safe(
+        f'<time class="{escape(css_class)}" datetime="{local.isoformat(timespec="seconds")}">'
+        f"{dateline_text(local)}</time>"
     )
 
 

@@ -120,7 +120,9 @@ class DemoWriter:
             if (low <= len(title.split()) <= high or attempt >= 64) and title not in self.headlines:
                 self.headlines.add(title)
                 return title
-        raise RuntimeError(f"No new headline left for {scene.theme.name} ({format_}).")
+        # A big archive (the 100,000-story benchmarks) outruns the patterns: a repeated headline
+        # is what a real archive has too, and the importer gives each story its own slug.
+        return title
 
     def _work_title(self) -> str:
         adjective = self.rng.choice(phrases.WORK_ADJECTIVES)

@@ -7,4 +7,5 @@ register = template.Library()
 
 @register.inclusion_tag("components/main_navigation.html", takes_context=True)
 def main_navigation(context):
-    return {"request": context["request"], "sections": navigation_sections()}
+    request = context["request"]
+    return {"request": request, "sections": navigation_sections(request)}

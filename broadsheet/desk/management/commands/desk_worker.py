@@ -14,6 +14,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
+from broadsheet.caching.clock import ReleaseWatch
 from broadsheet.desk.clock import publishing_clock_tick, worker_heartbeat, worker_identity
 
 logger = logging.getLogger("broadsheet.desk.worker")
@@ -60,6 +61,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Desk worker {worker_id} running; clock every {interval}s.")
         self.stdout.flush()
         last_beat = 0.0
+        # Embargoes end and banners expire with no signal: the clock purges the pages they change.
+        releases = ReleaseWatch.starting()
         while not stopping.is_set():
             close_old_connections()
             try:
@@ -67,6 +70,7 @@ class Command(BaseCommand):
                     worker_heartbeat(worker_id=worker_id, started_at=started_at)
                     last_beat = time.monotonic()
                 report = publishing_clock_tick()
+                releases.tick()
                 if report.published or report.expired or report.released:
                     self.stdout.write(
                         f"{timezone.now():%H:%M:%S} published {len(report.published)}, "

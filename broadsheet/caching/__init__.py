@@ -1,0 +1,1 @@
+"""Delivery: caching headers, surrogate keys, the in-process page cache and purging on change."""

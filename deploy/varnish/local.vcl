@@ -1,0 +1,27 @@
+# What differs from one box to the next: where Broadsheet listens and who may purge.
+# deploy/varnish/run writes its own copy into the Varnish work directory; a production box keeps
+# an edited copy in /etc/varnish (vcl_path searches there first).
+
+backend broadsheet {
+    .host = "127.0.0.1";
+    .port = "8000";
+    # Django answers 400 to a Host outside ALLOWED_HOSTS, which would mark the backend sick.
+    .host_header = "localhost";
+    .first_byte_timeout = 30s;
+    # /healthz answers 200 while the app and its database work; a sick backend turns on
+    # stale-if-error for every cached page.
+    .probe = {
+        .url = "/healthz";
+        .interval = 2s;
+        .timeout = 1s;
+        .window = 3;
+        .threshold = 2;
+        .initial = 2;
+    }
+}
+
+# The desk worker sends its purges from here.
+acl purgers {
+    "127.0.0.1";
+    "::1";
+}

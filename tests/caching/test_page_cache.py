@@ -1,0 +1,158 @@
+"""The embedded page cache: what it keeps, what it serves, and how purges reach it."""
+
+import time
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+from wagtail.contrib.frontend_cache.utils import purge_url_from_cache
+
+from broadsheet.caching.models import PurgeRecord
+from broadsheet.caching.pagecache import CachedPage, PageStore
+from broadsheet.caching.services import cache_purge
+
+pytestmark = pytest.mark.django_db
+
+
+def page(body: bytes, *keys: str, ttl: float = 60) -> CachedPage:
+    return CachedPage.of(HttpResponse(body), keys=keys, ttl=ttl)
+
+
+def test_a_second_request_is_served_from_memory_without_a_query(
+    cached_client, room, settings, django_assert_num_queries
+):
+    """A hit costs no database query at all, until the journal is due to be read again."""
+    settings.PAGE_CACHE_POLL_INTERVAL = 60
+    first = cached_client.get(room.lead.url)
+    assert first.page_cache == "miss"
+    with django_assert_num_queries(0):
+        again = cached_client.get(room.lead.url)
+    assert again.page_cache == "hit"
+    assert again.content == first.content
+    assert dict(again.headers) == dict(first.headers)
+
+
+def test_a_conditional_request_on_a_hit_is_a_304(cached_client, room):
+    etag = cached_client.get("/")["ETag"]
+    response = cached_client.get("/", headers={"if-none-match": etag})
+    assert response.page_cache == "hit"
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+
+
+def test_a_conditional_first_request_is_answered_and_the_page_kept(cached_client, client, room):
+    """A browser revalidating a page this process has not cached yet still gets its 304, and
+    the full page is kept for the next reader."""
+    etag = client.get("/")["ETag"]
+    response = cached_client.get("/", headers={"if-none-match": etag})
+    assert (response.page_cache, response.status_code) == ("miss", 304)
+    assert cached_client.get("/").page_cache == "hit"
+
+
+def test_a_head_request_on_a_hit_has_the_headers_and_no_body(cached_client, room):
+    full = cached_client.get("/")
+    head = cached_client.head("/")
+    assert head.page_cache == "hit"
+    assert head.content == b""
+    assert head["ETag"] == full["ETag"]
+    assert head["Content-Length"] == str(len(full.content))
+
+
+def test_query_strings_and_hosts_are_pages_of_their_own(cached_client, room):
+    cached_client.get("/news/")
+    assert cached_client.get("/news/?page=1").page_cache == "miss"
+    assert cached_client.get("/news/", HTTP_HOST="localhost").page_cache == "miss"
+    assert cached_client.get("/news/").page_cache == "hit"
+
+
+def test_changing_a_served_copy_leaves_the_kept_page_alone(cached_client, room):
+    cached_client.get("/")
+    served = cached_client.get("/")
+    served.headers["X-Mangled"] = "yes"
+    served.content = b"mangled"
+    again = cached_client.get("/")
+    assert "X-Mangled" not in again.headers
+    assert again.content != b"mangled"
+
+
+def test_private_pages_are_never_kept(cached_client, room):
+    """The admin, the login form's CSRF cookie, a 404: each request is rendered anew."""
+    editor = get_user_model().objects.create_superuser("chief", "chief@example.com", "pw")
+    for url in (reverse("wagtailadmin_login"), "/politics/no-such-story/"):
+        cached_client.get(url)
+        assert cached_client.get(url).page_cache == "miss", url
+    cached_client.force_login(editor)
+    cached_client.get(reverse("wagtailadmin_home"))
+    assert cached_client.get(reverse("wagtailadmin_home")).page_cache == "miss"
+
+
+def test_a_purge_drops_only_the_pages_carrying_its_keys(cached_client, room):
+    topic_url, other_topic_url = room.topic.get_absolute_url(), reverse("topics:index")
+    for url in (topic_url, other_topic_url, room.economy.url):
+        cached_client.get(url)
+    cache_purge(keys=[f"topic-{room.topic.pk}"])
+    assert cached_client.get(topic_url).page_cache == "miss"
+    assert cached_client.get(other_topic_url).page_cache == "hit"
+    assert cached_client.get(room.economy.url).page_cache == "hit"
+
+
+def test_a_purge_reaches_every_process(page_cache, room):
+    """Two web processes, each with its own page cache, both drop a page the worker purged."""
+    processes = [Client(), Client()]
+    for process in processes:
+        process.get("/")
+        assert process.get("/").page_cache == "hit"
+    cache_purge(keys=["latest"])
+    assert [process.get("/").page_cache for process in processes] == ["miss", "miss"]
+
+
+def test_wagtails_purge_by_url_drops_that_address_whatever_its_query(cached_client, room):
+    for url in ("/news/", "/news/?page=1", "/"):
+        cached_client.get(url)
+    purge_url_from_cache("http://testserver/news/")
+    assert cached_client.get("/news/").page_cache == "miss"
+    assert cached_client.get("/news/?page=1").page_cache == "miss"
+    assert cached_client.get("/").page_cache == "hit"
+
+
+def test_a_page_rendered_while_its_purge_arrived_is_not_kept():
+    """A render that read the data before a change must not be kept after its purge."""
+    store = PageStore(max_bytes=10_000, poll_interval=0)
+    rendered_at = store.generation
+    store.purge(["article-1"])
+    assert not store.put("/a", page(b"old", "article-1"), rendered_at_generation=rendered_at)
+    assert store.put("/b", page(b"other", "article-2"), rendered_at_generation=rendered_at)
+    assert store.get("/a") is None and store.get("/b") is not None
+
+
+def test_the_store_keeps_to_its_byte_budget_dropping_the_oldest_first():
+    store = PageStore(max_bytes=3 * (1024 + 100), poll_interval=0)
+    for name in "abcd":
+        store.put(f"/{name}", page(b"x" * 100, f"key-{name}"), rendered_at_generation=0)
+    assert store.get("/a") is None
+    assert [store.get(f"/{name}") is not None for name in "bcd"] == [True, True, True]
+    assert store.size <= store.max_bytes
+    assert "key-a" not in store.by_key
+
+
+def test_a_page_past_its_lifetime_is_not_served():
+    store = PageStore(max_bytes=10_000, poll_interval=0)
+    store.put("/a", page(b"x", "k", ttl=-1), rendered_at_generation=0)
+    assert store.get("/a") is None
+
+
+def test_a_journal_record_committed_late_is_still_applied(db):
+    """Two workers may commit records out of order; the one committed second still counts."""
+    store = PageStore(max_bytes=10_000, poll_interval=0)
+    PurgeRecord.objects.create(seq=100, keys="unrelated")
+    store.refresh(time.monotonic())  # the first look only notes where the journal is
+    for name in ("a", "b"):
+        store.put(f"/{name}", page(b"x", f"article-{name}"), rendered_at_generation=0)
+    PurgeRecord.objects.create(seq=103, keys="article-a")
+    store.refresh(time.monotonic())
+    assert store.get("/a") is None
+    PurgeRecord.objects.create(seq=101, keys="article-b")
+    store.refresh(time.monotonic())
+    assert store.get("/b") is None
