@@ -89,12 +89,17 @@ TEMPLATES = [
 DATABASES = {"default": dj_database_url.parse(ENV.database_url, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while the desk writes; IMMEDIATE avoids lock-upgrade deadlocks.
+    # Reads go through a memory map of the file (the OS page cache, shared by every process)
+    # and a 16 MB page cache per connection; connections are kept between requests, since
+    # each new one starts with an empty cache.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA mmap_size=268435456; PRAGMA cache_size=-16384;"
+        ),
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail's PostgreSQL full-text search index needs contrib.postgres (check postgres.E005).
     INSTALLED_APPS.append("django.contrib.postgres")
