@@ -12,7 +12,12 @@ from broadsheet.discovery.search_engines import (
     engine,
 )
 from broadsheet.discovery.search_query import ReaderQuery, reader_query
-from broadsheet.discovery.topic_suggestions import TopicName, candidate_topics, suggested_topics
+from broadsheet.discovery.topic_suggestions import (
+    TopicName,
+    candidate_topics,
+    story_text,
+    suggested_topics,
+)
 from broadsheet.topics.models import Topic
 
 
@@ -73,12 +78,11 @@ def search_articles(*, query: str, filters: SearchFilters | None = None) -> Sear
 
 def story_topic_suggestions(*, article) -> tuple[list, list]:
     """(existing topics the story names but lacks, candidate names for new topics)."""
-    blocks = article.body.stream_block.get_searchable_content(article.body) if article.body else []
-    text = "\n".join([article.title, article.deck, *blocks])
+    text = story_text(article)
     tagged = {topic.pk for topic in article.topics.all()}
     names = [
-        TopicName(topic.pk, topic.name, tuple(topic.alias_list))
-        for topic in Topic.objects.only("pk", "name", "aliases")
+        TopicName(topic.pk, topic.name, tuple(topic.alias_list), topic.kind == Topic.Kind.THEME)
+        for topic in Topic.objects.only("pk", "name", "aliases", "kind")
     ]
     found = suggested_topics(text=text, topics=names, exclude=tagged)
     known = [name for topic in names for name in (topic.name, *topic.aliases)]

@@ -1,6 +1,8 @@
 import pytest
 
 from broadsheet.discovery.topic_suggestions import (
+    NewsroomNames,
+    StoryText,
     TopicName,
     candidate_topics,
     stem,
@@ -33,6 +35,36 @@ def test_existing_topics_are_found_whatever_the_case_or_inflection():
     assert set(found) == {"Sanctions", "Georgia", "OSCE", "Water security", "Грузия"}
 
 
+def test_only_what_the_top_of_the_story_names_is_suggested():
+    """A country named in the headline, deck or lede is what the story is about; one named in
+    passing further down, or a theme word used in passing, is not."""
+    topics = [*TOPICS, TopicName(11, "Public debt", ("Budget",), is_theme=True)]
+    lines = [
+        "Georgia's ports reopen",
+        "Ships queue at Poti",
+        "Officials said the budget would cover repairs.",
+        "Dockers returned.",
+        "Trucks waited.",
+        "A delegation from Armenia is expected next week.",
+    ]
+    assert names(suggested_topics(text="\n".join(lines), topics=topics)) == ["Georgia"]
+    lines[0] = "Public debt: Georgia's ports reopen"
+    found = names(suggested_topics(text="\n".join(lines), topics=topics))
+    assert found == ["Public debt", "Georgia"]  # the theme is named twice: headline and budget
+
+
+def test_a_name_inside_a_longer_name_is_not_a_mention():
+    """ "Port Ilis" is a city, not the Ports topic, and the Veskan Economic Forum is not Veska;
+    a headline in title case capitalises every word, so there a capital proves nothing."""
+    topics = [TopicName(20, "Shipping", ("Ports",)), TopicName(21, "Veska")]
+    story = StoryText(
+        "Tolls rise at Port Ilis", "Rafael Tenn of the Veskan Economic Forum explains"
+    )
+    assert suggested_topics(text=story, topics=topics) == []
+    story = StoryText("Veska Raises Tolls at Two Ports", "A second rise this year")
+    assert names(suggested_topics(text=story, topics=topics)) == ["Shipping", "Veska"]
+
+
 def test_topics_already_on_the_story_are_not_suggested_again():
     """The desk sees only what it has not tagged yet."""
     found = suggested_topics(text="Georgia and Armenia", topics=TOPICS, exclude={1})
@@ -52,8 +84,47 @@ def test_recurring_proper_names_become_candidate_topics():
         "and the Vardan Hall meeting ran late. Officials from Georgia and Lake Sevan spoke.</p>"
         "<p>Then Georgia's minister left. Sunday came. The minister met Ruben Kyle once.</p>"
     )
-    candidates = candidate_topics(text=text, known_names=["Georgia"])
+    candidates = candidate_topics(text=text, known_names=["Georgia"], newsroom=NewsroomNames())
     assert [(c.name, c.mentions) for c in candidates] == [("Vardan Hall", 2), ("Lake Sevan", 2)]
+
+
+ACRONYMS = [
+    TopicName(7, "United Nations", ("UN",)),
+    TopicName(8, "United States", ("US",)),
+    TopicName(9, "Information technology", ("IT",)),
+    TopicName(10, "Tax"),
+]
+
+
+def test_acronyms_match_only_as_written():
+    """ "it", "us" and "unit" are words, not the IT, US and UN topics; "UN's" and "USs" are."""
+    text = (
+        "It was late. The minister told us it would take a year, and the unit used the usual "
+        "route; a taxi waited. IT failures and the UN's envoy were blamed. The USs of old."
+    )
+    assert names(suggested_topics(text=text, topics=ACRONYMS)) == [
+        "Information technology",
+        "United Nations",
+        "United States",
+    ]
+
+
+def test_a_short_name_takes_a_plural_but_not_a_longer_word():
+    """ "Tax" finds "taxes", never "taxi" or "taxonomy"."""
+    assert suggested_topics(text="A taxi; a taxonomy.", topics=ACRONYMS) == []
+    assert names(suggested_topics(text="New taxes.", topics=ACRONYMS)) == ["Tax"]
+
+
+def test_the_outlet_and_its_people_are_never_candidate_topics():
+    """The outlet's name and people's names (whole or in part) recur in every story."""
+    text = (
+        "<p>Orduna's expert Elmira Vosk talks to The Kavran Ledger. Asked by the Kavran Ledger "
+        "about Poti Harbour, Vosk said the Poti Harbour works would wait. Later Vosk left, and "
+        "Elmira Vosk wrote to Ilka Brand and to Ilka Brand's editor.</p>"
+    )
+    newsroom = NewsroomNames(outlet="The Kavran Ledger", people=("Elmira Vosk", "Ilka Brand"))
+    candidates = candidate_topics(text=text, known_names=[], newsroom=newsroom)
+    assert [c.name for c in candidates] == ["Poti Harbour"]
 
 
 @pytest.fixture
@@ -61,6 +132,7 @@ def editor_story(db, client):
     from django.contrib.auth import get_user_model
 
     from broadsheet.articles.models import ArticlePage
+    from broadsheet.authors.models import Author
     from broadsheet.desk.roles import EDITORS, WRITERS, desk_roles_ensure
     from broadsheet.sections.factories import SectionPageFactory
     from broadsheet.topics.factories import TopicFactory
@@ -71,6 +143,7 @@ def editor_story(db, client):
         users[name] = get_user_model().objects.create_user(name, f"{name}@example.org", "pw")
         users[name].groups.set([groups[group]])
     TopicFactory(name="Georgia")
+    Author.objects.create(name="Tamar Beridze", slug="tamar-beridze")
     section = SectionPageFactory(title="Region", slug="region")
     story = section.add_child(
         instance=ArticlePage(
@@ -80,7 +153,8 @@ def editor_story(db, client):
                 (
                     "paragraph",
                     "<p>Ships queued at Poti Harbour overnight. By noon Poti Harbour was "
-                    "open again, officials in Georgia said.</p>",
+                    "open again, officials in Georgia told Tamar Beridze, and Broadsheet "
+                    "(that is, Tamar Beridze for Broadsheet) saw the queue.</p>",
                 )
             ],
             live=False,
@@ -104,6 +178,8 @@ def test_the_editor_shows_suggestions_and_promotes_a_name_in_one_click(client, e
     panel = edit[edit.index('class="topic-suggestions"') :]
     assert "<li>Georgia</li>" in panel
     assert "Poti Harbour (2 mentions)" in panel and "Make it a topic" in panel
+    # The byline's author and the outlet (default name: Broadsheet) are no topics.
+    assert "Tamar Beridze" not in panel and "Broadsheet (2 mentions)" not in panel
 
     response = client.post(
         reverse("discovery_topic_promote", args=(story.pk,)), {"topic_name": "Poti Harbour"}
