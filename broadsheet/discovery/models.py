@@ -87,6 +87,9 @@ class SearchEntry(models.Model):
     kind = models.CharField(max_length=20)
     # The page's first_published_at (an embargo's end), copied so ranking never reads page rows.
     published_at = models.DateTimeField()
+    # Section, kind and authors as words (see search_index.facet_words), indexed with the text so
+    # that SQLite filters by intersecting the index rather than reading every matching row.
+    facets = models.TextField(blank=True)
 
     class Meta:
         verbose_name_plural = "search entries"

@@ -24,6 +24,7 @@ from django.db import connection
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from broadsheet.discovery.search_index import facet_words
 from broadsheet.discovery.search_query import ReaderQuery
 
 # How much a brand-new news item's relevance is multiplied by, and how fast that fades:
@@ -76,20 +77,23 @@ def _restriction_free() -> str:
         WHERE p.path LIKE rp.path || '%%')"""
 
 
-def _filters_sql(filters: SearchFilters) -> tuple[str, dict]:
-    """SQL conditions on the entry `e` for the reader's filters, with named parameters."""
+def _filters_sql(filters: SearchFilters, *, facets_matched: bool = False) -> tuple[str, dict]:
+    """SQL conditions on the entry `e` for the reader's filters, with named parameters.
+
+    With `facets_matched`, section, kind and author are left to the full-text match.
+    """
     # Entries exist for live stories only (see search_index), so liveness needs no check.
     clauses = ["e.published_at <= %(now)s"]
     params: dict = {"now": timezone.now()}
     if restriction_free := _restriction_free():
         clauses.append(restriction_free)
-    if filters.section_id:
+    if filters.section_id and not facets_matched:
         clauses.append("e.section_id = %(section_id)s")
         params["section_id"] = filters.section_id
-    if filters.kind:
+    if filters.kind and not facets_matched:
         clauses.append("e.kind = %(kind)s")
         params["kind"] = filters.kind
-    if filters.author_id:
+    if filters.author_id and not facets_matched:
         clauses.append(
             "EXISTS (SELECT 1 FROM articles_articlebyline b"
             " WHERE b.page_id = e.page_id AND b.author_id = %(author_id)s)"
@@ -141,12 +145,28 @@ def _rows(sql: str, params) -> list[tuple]:
         return cursor.fetchall()
 
 
+# What readers' words are matched against: never the facets column.
+TEXT_COLUMNS = ("headline", "deck", "body")
+
+
 class SqliteSearch:
-    # bm25() weights per column: headline, deck, body.
-    WEIGHTS = "10.0, 4.0, 1.0"
+    # bm25() weights per column: headline, deck, body, and facets (filters only, never ranked).
+    WEIGHTS = "10.0, 4.0, 1.0, 0.0"
 
     def pool(self, query: ReaderQuery, filters: SearchFilters) -> Pool:
-        conditions, params = _filters_sql(filters)
+        conditions, params = _filters_sql(filters, facets_matched=True)
+        # Section, kind and author are words of the index (see search_index.facet_words): the
+        # engine intersects their lists instead of reading thousands of matching rows.
+        words = facet_words(
+            section_id=filters.section_id,
+            kind=filters.kind,
+            author_ids=[filters.author_id] if filters.author_id else [],
+        )
+        facets = " AND ".join(f'"{word}"' for word in words)
+
+        def match(text: str) -> str:
+            return f"({text}) AND {{facets}} : ({facets})" if facets else text
+
         # FTS5 hands matches over newest id first and stops at the LIMIT, computing bm25() only
         # for the rows it returns; bm25() is negative, lower is better.
         matching = f"""SELECT f.rowid AS id,
@@ -160,7 +180,10 @@ class SqliteSearch:
         sql = POOL_SQL.format(
             recent=matching.format(match="everywhere"), head=matching.format(match="in_headlines")
         )
-        params |= {"everywhere": query.fts5(), "in_headlines": query.fts5(("headline", "deck"))}
+        params |= {
+            "everywhere": match(query.fts5(TEXT_COLUMNS)),
+            "in_headlines": match(query.fts5(("headline", "deck"))),
+        }
         return _pool(sql, params)
 
     def marks(self, query: ReaderQuery, ids: list[int]) -> dict[int, Marks]:

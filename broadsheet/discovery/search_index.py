@@ -5,11 +5,12 @@ story that is not live and never misses one that is; the engine's index follows 
 through the database itself (see the discovery migrations).
 """
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
 from django.db import transaction
 
-from broadsheet.articles.models import ArticlePage
+from broadsheet.articles.models import ArticleByline, ArticlePage
 from broadsheet.discovery.models import SearchEntry
 from broadsheet.sections.models import SectionPage
 
@@ -22,16 +23,42 @@ def _body_text(article: ArticlePage) -> str:
     return "\n".join(article.body.stream_block.get_searchable_content(article.body))
 
 
-def _entry(article: ArticlePage, section_ids: dict[str, int]) -> SearchEntry:
+def facet_words(*, section_id: int | None = None, kind: str = "", author_ids=()) -> list[str]:
+    """The words standing for a section, a kind and authors in the index's facets column.
+
+    Letters and digits only, so the tokenizer keeps each whole and no reader's word equals one.
+    """
+    words = [f"xsection{section_id}"] if section_id else []
+    if kind:
+        words.append(f"xkind{kind}")
+    words += [f"xauthor{author_id}" for author_id in author_ids]
+    return words
+
+
+def _entry(article: ArticlePage, section_ids: dict[str, int], authors: dict) -> SearchEntry:
+    section_id = section_ids.get(article.path[: -ArticlePage.steplen])
     return SearchEntry(
         page_id=article.pk,
         headline=article.title[:255],
         deck=article.deck[:255],
         body=_body_text(article),
-        section_id=section_ids.get(article.path[: -ArticlePage.steplen]),
+        section_id=section_id,
         kind=article.kind,
         published_at=article.first_published_at,
+        facets=" ".join(
+            facet_words(
+                section_id=section_id, kind=article.kind, author_ids=authors.get(article.pk, ())
+            )
+        ),
     )
+
+
+def _author_ids(article_ids) -> dict[int, list[int]]:
+    authors = defaultdict(list)
+    bylines = ArticleByline.objects.filter(page_id__in=article_ids).order_by("sort_order")
+    for page_id, author_id in bylines.values_list("page_id", "author_id"):
+        authors[page_id].append(author_id)
+    return authors
 
 
 def _section_ids() -> dict[str, int]:
@@ -45,7 +72,7 @@ def search_entry_refresh(*, article_id: int) -> None:
         # Delete-then-insert keeps the engine's triggers simple and the operation idempotent.
         SearchEntry.objects.filter(page_id=article_id).delete()
         if article and article.live and article.first_published_at:
-            _entry(article, _section_ids()).save(force_insert=True)
+            _entry(article, _section_ids(), _author_ids([article_id])).save(force_insert=True)
 
 
 def search_entries_write(*, articles: Sequence[ArticlePage]) -> None:
@@ -53,7 +80,8 @@ def search_entries_write(*, articles: Sequence[ArticlePage]) -> None:
     if not articles:
         return
     section_ids = _section_ids()
-    entries = [_entry(article, section_ids) for article in articles if article.live]
+    authors = _author_ids([article.pk for article in articles])
+    entries = [_entry(article, section_ids, authors) for article in articles if article.live]
     with transaction.atomic():
         SearchEntry.objects.filter(page_id__in=[article.pk for article in articles]).delete()
         SearchEntry.objects.bulk_create(entries, batch_size=REBUILD_CHUNK)

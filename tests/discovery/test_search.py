@@ -355,3 +355,8 @@ def test_broad_queries_rank_the_newest_matches_and_say_so(client, db, monkeypatc
     assert found[1:] == ["Market report 4", "Market report 3", "Market report 2"]
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.select_one(".search-count").get_text().startswith("More than 4 results")
+
+
+def test_filter_words_of_the_index_are_not_reader_words(client, stories):
+    """The index's words for sections, kinds and authors never match what a reader types."""
+    assert headlines(client.get("/search/", {"q": "xkindnews"})) == []

@@ -8,23 +8,25 @@ from django.db import migrations, models
 # PostgreSQL. Headline weighs most, then deck, then body.
 SQLITE_FORWARD = [
     """CREATE VIRTUAL TABLE discovery_searchentry_fts USING fts5(
-        headline, deck, body,
+        headline, deck, body, facets,
         content='discovery_searchentry', content_rowid='page_id',
         tokenize='porter unicode61 remove_diacritics 2')""",
     """CREATE TRIGGER discovery_searchentry_ai AFTER INSERT ON discovery_searchentry BEGIN
-        INSERT INTO discovery_searchentry_fts(rowid, headline, deck, body)
-        VALUES (new.page_id, new.headline, new.deck, new.body);
+        INSERT INTO discovery_searchentry_fts(rowid, headline, deck, body, facets)
+        VALUES (new.page_id, new.headline, new.deck, new.body, new.facets);
     END""",
     """CREATE TRIGGER discovery_searchentry_ad AFTER DELETE ON discovery_searchentry BEGIN
-        INSERT INTO discovery_searchentry_fts(discovery_searchentry_fts, rowid, headline, deck, body)
-        VALUES ('delete', old.page_id, old.headline, old.deck, old.body);
+        INSERT INTO discovery_searchentry_fts(
+            discovery_searchentry_fts, rowid, headline, deck, body, facets)
+        VALUES ('delete', old.page_id, old.headline, old.deck, old.body, old.facets);
     END""",
-    """CREATE TRIGGER discovery_searchentry_au AFTER UPDATE OF headline, deck, body
+    """CREATE TRIGGER discovery_searchentry_au AFTER UPDATE OF headline, deck, body, facets
         ON discovery_searchentry BEGIN
-        INSERT INTO discovery_searchentry_fts(discovery_searchentry_fts, rowid, headline, deck, body)
-        VALUES ('delete', old.page_id, old.headline, old.deck, old.body);
-        INSERT INTO discovery_searchentry_fts(rowid, headline, deck, body)
-        VALUES (new.page_id, new.headline, new.deck, new.body);
+        INSERT INTO discovery_searchentry_fts(
+            discovery_searchentry_fts, rowid, headline, deck, body, facets)
+        VALUES ('delete', old.page_id, old.headline, old.deck, old.body, old.facets);
+        INSERT INTO discovery_searchentry_fts(rowid, headline, deck, body, facets)
+        VALUES (new.page_id, new.headline, new.deck, new.body, new.facets);
     END""",
 ]
 SQLITE_BACKWARD = [
@@ -73,6 +75,7 @@ class Migration(migrations.Migration):
                 ('body', models.TextField(blank=True)),
                 ('kind', models.CharField(max_length=20)),
                 ('published_at', models.DateTimeField()),
+                ('facets', models.TextField(blank=True)),
                 ('section', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sections.sectionpage')),
             ],
             options={
