@@ -130,7 +130,7 @@ def test_reader_goes_from_home_through_story_topic_day_and_search(on_phone, news
     page.get_by_role("searchbox", name="Search the site").press("Enter")
     expect(page).to_have_url(re.compile(r"/search/\?q=pipeline\+tariffs$"))
     expect(page.locator(".search-count")).to_have_text("1 result for “pipeline tariffs”")
-    page.locator(".article-list").get_by_role("link", name=newsroom.republished.title).click()
+    page.locator(".search-results").get_by_role("link", name=newsroom.republished.title).click()
     expect(page.locator("h1")).to_have_text(newsroom.republished.title)
     expect(page.locator(".article__meta .label")).to_have_text("Partner outlets")
     expect(page.locator(".article__source")).to_have_text("Originally published by Caspian Herald.")
