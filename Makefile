@@ -56,6 +56,7 @@ bench: install
 	@$(PY) -m bench.lateness
 	@$(PY) -m bench.imports
 	@$(PY) -m bench.read_also
+	@$(PY) -m bench.search
 	@scripts/ensure-bench-tools && $(PY) -m bench.http
 
 lock: install
