@@ -1,5 +1,8 @@
 """One HTML sanitiser for every way HTML gets in: imports today, editors' rich text after."""
 
+import re
+from html import unescape
+
 import nh3
 
 # What a paragraph of body copy may carry (the article paragraph block's features, plus the
@@ -36,3 +39,17 @@ def html_sanitise(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+_block_end = re.compile(r"(</(?:p|h\d|li|blockquote)>|<br\s*/?>)", re.IGNORECASE)
+_tag = re.compile(r"<[^>]*>")
+
+
+def html_plain_text(html: str) -> str:
+    """The text of stored rich text, entities decoded, a space after each block and line break.
+
+    The text Wagtail indexes for rich text (`get_text_for_indexing`), an order of magnitude
+    faster: a bulk import extracts it for thousands of paragraphs. It is for indexes only, never
+    for output; stored rich text escapes every `<` in its text, so a tag is all `<` can open.
+    """
+    return unescape(_tag.sub("", _block_end.sub(r"\1 ", html or ""))).strip()

@@ -17,12 +17,6 @@ from broadsheet.sections.models import SectionPage
 REBUILD_CHUNK = 500
 
 
-def _body_text(article: ArticlePage) -> str:
-    if not article.body:
-        return ""
-    return "\n".join(article.body.stream_block.get_searchable_content(article.body))
-
-
 def facet_words(*, section_id: int | None = None, kind: str = "", author_ids=()) -> list[str]:
     """The words standing for a section, a kind and authors in the index's facets column.
 
@@ -41,7 +35,7 @@ def _entry(article: ArticlePage, section_ids: dict[str, int], authors: dict) -> 
         page_id=article.pk,
         headline=article.title[:255],
         deck=article.deck[:255],
-        body=_body_text(article),
+        body=article.body_text(),
         section_id=section_id,
         kind=article.kind,
         published_at=article.first_published_at,
