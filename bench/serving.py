@@ -45,6 +45,7 @@ def production_environment(var_dir: Path) -> dict[str, str]:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DEBUG": "false",
+        "HTTPS": "false",  # plain HTTP on loopback
         "PYTHONUNBUFFERED": "1",
     }
 

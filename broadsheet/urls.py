@@ -5,11 +5,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from broadsheet.core import views as core_views
+from broadsheet.monitoring import views as monitoring_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", monitoring_views.readyz, name="readyz"),
+    path("metrics", monitoring_views.metrics, name="metrics"),
     path("news/", include("broadsheet.articles.urls")),
     path("topics/", include("broadsheet.topics.urls")),
     path("authors/", include("broadsheet.authors.urls")),

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "broadsheet.imports",
     "broadsheet.demo",
     "broadsheet.caching",
+    "broadsheet.monitoring",
     "django_tasks_db",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every request gets its id and is counted, pages from the page cache included.
+    "broadsheet.monitoring.middleware.RequestObservationMiddleware",
     # First, so a cached page skips every layer below; then the caching headers, outside the
     # session and CSRF middleware so they see any cookie those set.
     "broadsheet.caching.middleware.PageCacheMiddleware",
@@ -203,16 +206,55 @@ if not ENV.production:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = ENV.production
-CSRF_COOKIE_SECURE = ENV.production
+SESSION_COOKIE_SECURE = ENV.https
+CSRF_COOKIE_SECURE = ENV.https
+if ENV.https:
+    # TLS ends at the proxy or CDN in front, which must set X-Forwarded-Proto (and drop a
+    # client's own). Probes on the private network may use plain HTTP.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Shared between processes and machines: Redis when there is more than one machine (REDIS_URL),
+# otherwise each process's memory.
+if ENV.redis_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": ENV.redis_url,
+            "KEY_PREFIX": "broadsheet",
+        }
+    }
+
+# Monitoring (broadsheet/monitoring): counters of every process on a machine are summed from here.
+PROMETHEUS_MULTIPROC_DIR = str(ENV.metrics_dir)
+# Without a token, /metrics answers only scrapers on this machine talking to it directly.
+METRICS_TOKEN = ENV.metrics_token
+# /readyz turns 503 when the oldest story due to go live is later than this (seconds).
+READY_PUBLISHING_LAG_SECONDS = 60
+
+# Production writes JSON lines (LOG_FORMAT=json); each carries the request id when there is one.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "broadsheet.monitoring.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "broadsheet.monitoring.logs.JsonLinesFormatter"},
+        "text": {"format": "%(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": ENV.log_format,
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"broadsheet": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -45,6 +45,33 @@ def _http_url(name: str, value: str) -> str:
     return value.rstrip("/")
 
 
+def _choice(name: str, choices: set[str], default: str) -> str:
+    value = os.environ.get(name, "").strip() or default
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"{name} must be one of {', '.join(sorted(choices))}, not {value!r}"
+        )
+    return value
+
+
+def _redis_url(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if value and not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"{name} takes a redis://, rediss:// or unix:// address, not {value!r}"
+        )
+    return value
+
+
+def _metrics_dir(var_dir: Path) -> Path:
+    # prometheus_client reads this variable when first imported, which is after settings: every
+    # process of the machine (web and worker) writes its counters there and /metrics sums them.
+    path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or var_dir / "metrics")
+    path.mkdir(parents=True, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    return path
+
+
 def _local_secret_key(var_dir: Path) -> str:
     # Development keeps a per-machine key outside the repository so sessions survive restarts.
     path = var_dir / "secret_key"
@@ -72,6 +99,11 @@ class Environment:
     varnish_urls: list[str]
     page_cache: bool
     cache_tag_headers: list[str]
+    https: bool
+    redis_url: str
+    metrics_dir: Path
+    metrics_token: str
+    log_format: str
 
     @property
     def production(self) -> bool:
@@ -111,6 +143,14 @@ def read_environment() -> Environment:
         # Behind Varnish the in-process cache only holds copies Varnish already has.
         page_cache=_bool("PAGE_CACHE", not varnish_urls),
         cache_tag_headers=_list("CACHE_TAG_HEADERS", ["xkey"]),
+        # Production is reached over HTTPS unless it says otherwise (a loopback bench, say).
+        https=_bool("HTTPS", environment == "production"),
+        redis_url=_redis_url("REDIS_URL"),
+        metrics_dir=_metrics_dir(var_dir),
+        metrics_token=os.environ.get("METRICS_TOKEN", "").strip(),
+        log_format=_choice(
+            "LOG_FORMAT", {"json", "text"}, "json" if environment == "production" else "text"
+        ),
     )
 
 

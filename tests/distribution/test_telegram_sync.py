@@ -18,6 +18,7 @@ from broadsheet.distribution.telegram.services import telegram_delivery_sync
 from broadsheet.distribution.telegram.tasks import telegram_delivery_sync_task
 from broadsheet.sections.factories import SectionPageFactory
 from tests.conftest import make_image
+from tests.metrics import metric_value
 
 Status = TelegramDelivery.Status
 
@@ -289,8 +290,9 @@ def test_server_errors_are_retried_with_growing_pauses(telegram, section, monkey
     assert len(telegram.channel_posts()) == 1
 
 
-def test_retries_are_bounded(telegram, section, monkeypatch):
-    """A server that keeps failing is given up on, and the record says so."""
+def test_retries_are_bounded(telegram, section, monkeypatch, client):
+    """A server that keeps failing is given up on, and the record says so; /metrics counts it."""
+    failures_before = metric_value(client, "broadsheet_telegram_failures_total", action="send")
     monkeypatch.setattr(services, "BACKOFF_BASE", 0.01)
     monkeypatch.setattr(services, "MAX_ATTEMPTS", 3)
     telegram.inject(count=10, status=500)
@@ -302,6 +304,8 @@ def test_retries_are_bounded(telegram, section, monkeypatch):
     assert delivery.status == Status.FAILED
     assert delivery.last_error.startswith("Gave up after 3 attempts")
     assert len(telegram.calls) == 3
+    failures = metric_value(client, "broadsheet_telegram_failures_total", action="send")
+    assert failures - failures_before == 3
 
 
 def test_a_timed_out_edit_is_retried(telegram, section, monkeypatch):

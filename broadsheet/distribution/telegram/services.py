@@ -54,6 +54,7 @@ from broadsheet.distribution.telegram.client import (
     Upload,
     token_scrub,
 )
+from broadsheet.monitoring.metrics import TELEGRAM_FAILURES
 
 logger = logging.getLogger("broadsheet.distribution.telegram")
 Status = TelegramDelivery.Status
@@ -287,6 +288,7 @@ def _sync_claimed(*, delivery: TelegramDelivery, lease: str, changed: bool) -> N
             _record_failure(delivery, action, error)
             return
         except Exception as error:  # a local failure (the image file is missing…): no retry
+            TELEGRAM_FAILURES.labels(action).inc()
             message = token_scrub(f"{action}: {error}", settings.TELEGRAM_BOT_TOKEN)
             logger.exception("Telegram %s for story %s failed", action, delivery.article_id)
             _record(delivery, status=Status.FAILED, last_error=message)
@@ -378,6 +380,7 @@ def _settle(delivery: TelegramDelivery, wanted: Wanted) -> None:
 
 
 def _record_failure(delivery: TelegramDelivery, action: str, error: TelegramError) -> None:
+    TELEGRAM_FAILURES.labels(action).inc()
     message = token_scrub(error.description, settings.TELEGRAM_BOT_TOKEN)
     logger.warning("Telegram %s for story %s failed: %s", action, delivery.article_id, message)
     now = timezone.now()
