@@ -103,6 +103,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA mmap_size=268435456; PRAGMA cache_size=-16384;"
         ),
     }
+if ENV.database_replica_url:
+    # A PostgreSQL streaming replica of "default": readers' pages read from it
+    # (broadsheet/core/replicas.py); tests point it at the primary.
+    DATABASES["replica"] = dj_database_url.parse(ENV.database_replica_url, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["broadsheet.core.replicas.ReplicaRouter"]
+    # Early, so every read of a reader's request (site, settings, pages) goes to the replica.
+    MIDDLEWARE.insert(1, "broadsheet.core.replicas.ReplicaReadsMiddleware")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail's PostgreSQL full-text search index needs contrib.postgres (check postgres.E005).
     INSTALLED_APPS.append("django.contrib.postgres")

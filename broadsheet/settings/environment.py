@@ -88,6 +88,7 @@ class Environment:
     debug: bool
     secret_key: str
     database_url: str
+    database_replica_url: str
     allowed_hosts: list[str]
     var_dir: Path
     media_root: Path
@@ -128,6 +129,7 @@ def read_environment() -> Environment:
         debug=_bool("DEBUG", False),
         secret_key=secret_key,
         database_url=os.environ.get("DATABASE_URL", f"sqlite:///{var_dir / 'broadsheet.sqlite3'}"),
+        database_replica_url=os.environ.get("DATABASE_REPLICA_URL", "").strip(),
         allowed_hosts=_list(
             "ALLOWED_HOSTS",
             [] if environment == "production" else ["127.0.0.1", "localhost", "[::1]"],
