@@ -1,6 +1,7 @@
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
@@ -9,14 +10,19 @@ from broadsheet.caching.services import PurgeResult, cache_purge, page_purge
 logger = logging.getLogger("broadsheet.caching")
 
 # Ahead of slower work in the queue (ranking Read also, posting to Telegram): readers should see
-# a change within seconds of it.
+# a change within seconds of it. Purges have a queue of their own, which RQ's workers look at
+# first; the database queue also orders by priority (RQ has no priorities and refuses one).
+PURGE_QUEUE = "purges"
 PURGE_PRIORITY = 50
+URGENT = {"queue_name": PURGE_QUEUE} | (
+    {} if settings.TASK_QUEUE == "redis" else {"priority": PURGE_PRIORITY}
+)
 # Seconds before each retry of a cache that failed a purge; after the last the page waits out its
 # lifetime (s-maxage) in that cache.
 RETRY_DELAYS = (1, 5, 30, 120)
 
 
-@task(priority=PURGE_PRIORITY)
+@task(**URGENT)
 def page_purge_task(*, page_id: int, keys: list[str] | None = None) -> list[str]:
     """Purge every page showing page `page_id`; returns the keys purged."""
     result = page_purge(page_id=page_id, keys=keys or ())
@@ -24,7 +30,7 @@ def page_purge_task(*, page_id: int, keys: list[str] | None = None) -> list[str]
     return result.keys
 
 
-@task(priority=PURGE_PRIORITY)
+@task(**URGENT)
 def cache_purge_task(
     *,
     keys: list[str],

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "broadsheet.imports",
     "broadsheet.demo",
     "broadsheet.caching",
+    "broadsheet.backups",
     "broadsheet.monitoring",
     "django_tasks_db",
     "wagtail.contrib.settings",
@@ -165,7 +166,17 @@ WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 
 # Background work goes through Django's tasks framework; the database queue needs no extra
 # service. `manage.py desk_worker` runs it beside the publishing clock.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASK_QUEUE = ENV.task_queue
+# Purges have a queue of their own (caching/tasks.py), so they never wait behind slower work.
+TASK_QUEUES = ["purges", "default"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+if ENV.task_queue == "redis":
+    # Beyond one machine: the queue in Redis, run by RQ workers inside `desk_worker`. RQ hands
+    # each job to exactly one worker (a blocking pop), however many run.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # A worker takes jobs from the queues in this order: purges first.
+    RQ_QUEUES = {name: {"URL": ENV.redis_url, "DEFAULT_TIMEOUT": 600} for name in TASK_QUEUES}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
 # How often the worker's clock looks for stories due to go live or expire (seconds).
 DESK_CLOCK_INTERVAL = 0.25
 # A worker whose last heartbeat is older than this is reported as down.

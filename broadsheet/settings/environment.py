@@ -102,6 +102,7 @@ class Environment:
     cache_tag_headers: list[str]
     https: bool
     redis_url: str
+    task_queue: str
     metrics_dir: Path
     metrics_token: str
     log_format: str
@@ -124,6 +125,8 @@ def read_environment() -> Environment:
         if environment == "production":
             raise ImproperlyConfigured("SECRET_KEY must be set when BROADSHEET_ENV=production.")
         secret_key = _local_secret_key(var_dir)
+    if os.environ.get("TASK_QUEUE") == "redis" and not os.environ.get("REDIS_URL"):
+        raise ImproperlyConfigured("TASK_QUEUE=redis needs REDIS_URL.")
     return Environment(
         environment=environment,
         debug=_bool("DEBUG", False),
@@ -148,6 +151,7 @@ def read_environment() -> Environment:
         # Production is reached over HTTPS unless it says otherwise (a loopback bench, say).
         https=_bool("HTTPS", environment == "production"),
         redis_url=_redis_url("REDIS_URL"),
+        task_queue=_choice("TASK_QUEUE", {"database", "redis"}, "database"),
         metrics_dir=_metrics_dir(var_dir),
         metrics_token=os.environ.get("METRICS_TOKEN", "").strip(),
         log_format=_choice(

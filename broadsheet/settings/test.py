@@ -12,7 +12,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # Search indexing and reference updates run inline, so a test sees them without a worker;
 # tests/desk/test_worker.py runs the real worker process for what it owns.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": TASK_QUEUES,  # noqa: F405
+    }
+}
 
 # A developer's real bot token must never reach the channel from a test; tests/distribution
 # points these at a fake Bot API on loopback.

@@ -136,7 +136,9 @@ def queued(*, waited: float, run_after=None):
 
 
 def test_task_queue_depth_and_age(client, db, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["purges", "default"]}
+    }
     assert metric_value(client, "broadsheet_task_queue_depth") == 0
     assert metric_value(client, "broadsheet_task_queue_oldest_age_seconds") == 0
     queued(waited=30)

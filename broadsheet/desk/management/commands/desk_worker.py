@@ -16,6 +16,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from broadsheet.caching.clock import ReleaseWatch
 from broadsheet.desk.clock import publishing_clock_tick, worker_heartbeat, worker_identity
+from broadsheet.desk.redis_queue import redis_lane, redis_queue_configured
 
 logger = logging.getLogger("broadsheet.desk.worker")
 # Seconds between heartbeats: often enough for health checks, rare enough not to load SQLite.
@@ -43,7 +44,12 @@ class Command(BaseCommand):
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stopping.set())
 
-        if not no_tasks:
+        if not no_tasks and redis_queue_configured():
+            # TASK_QUEUE=redis: RQ's worker takes the queue's jobs (broadsheet/desk/redis_queue.py).
+            lane = redis_lane(worker_id=worker_id)
+            threading.Thread(target=lane.run, name="redis-queue", daemon=True).start()
+            threading.Thread(target=lane.schedule_run, name="redis-schedule", daemon=True).start()
+        elif not no_tasks:
             tasks = Worker(
                 queue_names=["*"],
                 interval=max(interval, 0.5),
