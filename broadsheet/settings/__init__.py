@@ -3,6 +3,7 @@
 import warnings
 
 import dj_database_url
+from django.utils.csp import CSP
 
 from broadsheet.settings.environment import BASE_DIR, ENV
 
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "broadsheet.caching",
     "broadsheet.backups",
     "broadsheet.monitoring",
+    "broadsheet.security",
     "django_tasks_db",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "broadsheet.caching.middleware.PageCacheMiddleware",
     "broadsheet.caching.middleware.ReaderCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "broadsheet.security.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -239,6 +243,46 @@ if ENV.https:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Reader pages run no script at all (JSON-LD is data, not script): a policy that allows none,
+# styles and images from this site only, and video frames from the two embed providers.
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.NONE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+# The admin (Wagtail's own inline script and styles) keeps what still matters there.
+ADMIN_PATH_PREFIXES = ("/admin/", "/documents/")
+ADMIN_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "frame-src": [CSP.SELF, "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "frame-ancestors": [CSP.SELF],
+}
+# Browser features no page of the site uses, denied to it and to every frame it embeds.
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer",
+    "camera",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+    "browsing-topics",
+]
 
 # Shared between processes and machines: Redis when there is more than one machine (REDIS_URL),
 # otherwise each process's memory.
