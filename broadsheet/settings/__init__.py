@@ -1,6 +1,7 @@
 """Broadsheet's settings. Environment variables are read in environment.py, nowhere else."""
 
 import warnings
+from datetime import timedelta
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "broadsheet.backups",
     "broadsheet.monitoring",
     "broadsheet.security",
+    "axes",
     "django_tasks_db",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "broadsheet.core.middleware.SiteTimezoneMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "broadsheet.urls"
@@ -224,6 +228,24 @@ if ENV.varnish_urls:
     }
 
 LOGIN_URL = "wagtailadmin_login"
+
+# Admin logins are rate-limited (django-axes): after AXES_FAILURE_LIMIT failed attempts on one
+# account, or from one address, further attempts are refused with 429 for AXES_COOLOFF_TIME.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
+# Behind Varnish or a load balancer the client's address is in X-Forwarded-For, as many hops
+# from the right as there are proxies (TRUSTED_PROXIES); without one it is the peer's address.
+AXES_IPWARE_PROXY_COUNT = ENV.trusted_proxies or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if ENV.trusted_proxies else ["REMOTE_ADDR"]
+)
 # Workflow notifications: printed to the console outside production, where no mail server is set.
 if not ENV.production:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}

@@ -45,6 +45,15 @@ def _http_url(name: str, value: str) -> str:
     return value.rstrip("/")
 
 
+def _count(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}")
+    return int(value)
+
+
 def _choice(name: str, choices: set[str], default: str) -> str:
     value = os.environ.get(name, "").strip() or default
     if value not in choices:
@@ -101,6 +110,7 @@ class Environment:
     page_cache: bool
     cache_tag_headers: list[str]
     https: bool
+    trusted_proxies: int
     redis_url: str
     task_queue: str
     metrics_dir: Path
@@ -150,6 +160,7 @@ def read_environment() -> Environment:
         cache_tag_headers=_list("CACHE_TAG_HEADERS", ["xkey"]),
         # Production is reached over HTTPS unless it says otherwise (a loopback bench, say).
         https=_bool("HTTPS", environment == "production"),
+        trusted_proxies=_count("TRUSTED_PROXIES", 0),
         redis_url=_redis_url("REDIS_URL"),
         task_queue=_choice("TASK_QUEUE", {"database", "redis"}, "database"),
         metrics_dir=_metrics_dir(var_dir),
