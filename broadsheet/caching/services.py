@@ -12,6 +12,8 @@ from wagtail.models import Page
 
 from broadsheet.caching.backends import KeyPurgingBackend
 from broadsheet.caching.selectors import page_cache_keys, page_cache_urls
+from broadsheet.core.replicas import replica_wait
+from broadsheet.monitoring.metrics import PURGE_FAILURES
 
 logger = logging.getLogger("broadsheet.caching")
 
@@ -32,6 +34,9 @@ def cache_purge(
     A cache that fails is logged and named in the result; the rest are still purged.
     """
     result = PurgeResult(keys=list(dict.fromkeys(keys)), urls=sorted(set(urls)))
+    # A cache refetching a purged page must read the change, not the replica's older copy.
+    if not replica_wait():
+        logger.warning("The read replica is still behind; purging anyway")
     configured = get_backends(backends=list(backends) if backends is not None else None)
     # Inner caches first: an outer one purged earlier could refill from an inner stale copy.
     ordered = sorted(configured.items(), key=lambda item: not getattr(item[1], "inner", False))
@@ -49,6 +54,7 @@ def cache_purge(
                 purge_urls_from_cache_task.call(result.urls, None, [name])
         except Exception as error:  # any cache failure is retried, never raised to the publisher
             logger.warning("Purge from %s failed: %s", name, error)
+            PURGE_FAILURES.labels(name).inc()
             result.failed.append(name)
     return result
 

@@ -13,6 +13,7 @@ from broadsheet.caching.services import cache_purge
 from broadsheet.caching.tasks import RETRY_DELAYS, cache_purge_task
 from broadsheet.discovery.models import ReadAlsoPick
 from tests.fakes.purge_listener import PurgeListener
+from tests.metrics import metric_value
 
 
 @pytest.fixture
@@ -72,7 +73,9 @@ def test_a_refused_purge_is_reported_and_the_other_varnish_still_purged(varnish)
     assert varnish[1].purged_keys() == {"latest"}
 
 
-def test_an_unreachable_varnish_is_reported(settings):
+def test_an_unreachable_varnish_is_reported(settings, client, db):
+    """The result names the cache, and /metrics counts the failure for the operators."""
+    failures = metric_value(client, "broadsheet_purge_failures_total", cache="varnish")
     settings.WAGTAILFRONTENDCACHE = {
         "varnish": {
             "BACKEND": "broadsheet.caching.backends.XkeyBackend",
@@ -81,6 +84,7 @@ def test_an_unreachable_varnish_is_reported(settings):
     }
     result = cache_purge(keys=["latest"])
     assert result.failed == ["varnish"]
+    assert metric_value(client, "broadsheet_purge_failures_total", cache="varnish") == failures + 1
 
 
 def test_a_failed_purge_is_retried_until_varnish_takes_it(varnish, caplog):
