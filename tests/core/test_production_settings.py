@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def manage(*args, tmp_path, **env):
     clean = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     clean.pop("SECRET_KEY", None)
+    # Set by the browser tests' fixture for Playwright; never in a deployment.
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     environment = clean | {
         "BROADSHEET_ENV": "production",
         "BROADSHEET_VAR_DIR": str(tmp_path),

@@ -148,4 +148,5 @@ def test_a_worker_killed_mid_edit_finishes_the_edit_after_restart(worker, telegr
         timeout=15,
     )
     assert len(telegram.calls_to("sendMessage")) == 1
-    assert delivery_status(article) == Status.SENT
+    # The record is written just after Telegram answers the edit.
+    assert wait_until(lambda: delivery_status(article) == Status.SENT, timeout=15)
