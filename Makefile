@@ -7,7 +7,7 @@ NODE_INSTALLED := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install test lint check browser bench lock clean
+.PHONY: run install test lint check browser bench bench-scale cluster soak observatory audit lock clean
 
 run: install
 	@$(PY) manage.py migrate --noinput
@@ -58,6 +58,31 @@ bench: install
 	@$(PY) -m bench.read_also
 	@$(PY) -m bench.search
 	@scripts/ensure-bench-tools && $(PY) -m bench.http
+
+# A million articles on PostgreSQL: hours to import, so not part of `make bench`; a stopped run
+# continues where it stopped (bench/scale.py).
+bench-scale: install
+	@$(PY) -m bench.scale
+
+# Several web servers and workers behind Varnish, with PostgreSQL and Redis, all on loopback
+# (bench/cluster.py); Ctrl-C stops every process.
+cluster: install
+	@scripts/ensure-bench-tools && $(PY) -m bench.cluster
+
+# The cluster under 500 readers for 60 s while the desk publishes and parts of it fail
+# (bench/soak.py): heavy, not part of `make bench`.
+soak: install
+	@scripts/ensure-bench-tools && $(PY) -m bench.soak
+
+# MDN HTTP Observatory's grade for the production settings, served on loopback (bench/observatory.py;
+# as root: the scanner knows only ports 80 and 443).
+observatory: install
+	@cd bench/tools/observatory && npm ci --ignore-scripts --silent --no-audit --no-fund
+	@$(PY) -m bench.observatory
+
+# Known vulnerabilities in requirements.lock (pip-audit, from a venv of its own).
+audit:
+	@scripts/audit-dependencies
 
 lock: install
 	@$(VENV)/bin/pip install --quiet uv && $(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.12 --quiet

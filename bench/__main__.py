@@ -8,7 +8,8 @@ test client, so the figures are the application's own cost, without a network or
     python -m bench --archive 2000   # one size, in this process
 
 A process serves one database, hence a child process per size. BENCH_SIZES=2000,100000 and
-BENCH_ROUNDS=30 override the defaults; BENCH_PAGES="home,article" measures only those rows.
+BENCH_ROUNDS=30 override the defaults; BENCH_PAGES="home,article" measures only those rows;
+BENCH_PROFILE="article" also prints where those pages' renders spend their time (cProfile).
 """
 
 import argparse
@@ -22,6 +23,9 @@ import time
 SIZES = tuple(int(size) for size in os.environ.get("BENCH_SIZES", "2000,100000").split(","))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
 PAGES = [name.strip() for name in os.environ.get("BENCH_PAGES", "").split(",") if name.strip()]
+PROFILE = [name.strip() for name in os.environ.get("BENCH_PROFILE", "").split(",") if name.strip()]
+# Functions listed per profiled page, by their own time and by time including what they call.
+PROFILE_LINES = 25
 
 # Issue 6, "Render fast": (median ms, SQL queries) at every archive size; None where it sets none.
 LISTING_TARGET = (8.0, None)
@@ -120,6 +124,21 @@ def measure(client, url: str) -> tuple[float, float, int, int]:
     return median(timings) * 1000, median(cpu) * 1000, len(queries), response.status_code
 
 
+def profile(client, name: str, url: str) -> None:
+    """Print the functions `url`'s renders spend most time in (cProfile inflates small calls)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(ROUNDS):
+        client.get(url)
+    profiler.disable()
+    print(f"\nProfile of {ROUNDS} renders of {name} ({url})")
+    for order in ("tottime", "cumulative"):
+        pstats.Stats(profiler).sort_stats(order).print_stats(PROFILE_LINES)
+
+
 def verdict(name: str, cpu_ms: float, queries: int) -> tuple[str, str]:
     """(target text, PASS/FAIL, or "" for pages the issue sets no target for)."""
     if name not in TARGETS:
@@ -171,6 +190,8 @@ def bench_archive(count: int) -> int:
         broken |= status != 200
         figures = f"{median_ms:>8.1f}{cpu_ms:>8.1f}{queries:>9}"
         print(f"{name:<20}{figures}  {target:<16}{result:<6}{url}")
+        if name in PROFILE:
+            profile(client, name, url)
 
     live = ArticlePage.objects.live().count()
     print(

@@ -10,14 +10,22 @@ In one go, on free loopback ports, every server ended at exit even on failure:
 Each gets wrk -t2 -c32 -d15s (BENCH_HTTP_SECONDS shortens it) and is reported as requests/s, p50,
 p99 and the ratio to nginx, against the issue's targets. Then freshness under load: while wrk
 keeps Varnish busy, the desk publishes a story and corrects another, with `manage.py desk_worker`
-running so purges go out from the worker; every reader surface is polled through Varnish until it
-shows the change, and the slowest is reported; the same for Broadsheet's own page cache.
+running so purges go out from the worker; every reader surface is polled through Varnish, from
+just before the commit until it shows the change, and the slowest is reported; the same for
+Broadsheet's own page cache. Beside each change: when the worker purged its story from each
+cache, how many pages Varnish fetched, and the processor time each process used meanwhile (every
+poll is kept in last-run/polls-<change>.json).
+
+    python -m bench.http                      # everything
+    python -m bench.http --freshness          # freshness under load only
+    python -m bench.http --freshness --through varnish   # or page-cache: one deployment
 
 The demo newsroom lives in var/bench/http/ (under BROADSHEET_VAR_DIR if set, or
 BENCH_HTTP_VAR_DIR), built on first use with production settings (DEBUG off, collected static
 files). The logs of every server are kept in its last-run/.
 """
 
+import argparse
 import concurrent.futures
 import contextlib
 import gzip
@@ -45,6 +53,7 @@ from bench.serving import (
     free_port,
     nginx_serving,
     production_environment,
+    varnish_backend_fetches,
     varnish_in_front,
     wait_for_http,
     wrk,
@@ -218,21 +227,80 @@ LABELS = {
 
 THROUGH_VARNISH = "Varnish"
 PAGE_CACHE = "page cache"
+LABEL = {"varnish": THROUGH_VARNISH, "page-cache": PAGE_CACHE}
 
 
 def shows(body: bytes, token: str) -> bool:
     return token.encode() in body
 
 
-def wait_until_shown(url: str, token: str, committed_at: float) -> float | None:
-    """Seconds from the commit until `url` shows `token`, or None."""
-    while True:
+class DeskChange:
+    """A publish or correction by `bench.newsdesk`, in its own process like an editor's request.
+
+    Started ahead (Django takes seconds to start on a busy box), it makes the change when told
+    to; it says which surfaces will show the change before it commits, so they are being
+    watched when it lands, then when it committed.
+    """
+
+    def __init__(self, env: dict[str, str], action: str, token: str, log: Path):
+        self.token = token
+        self.log = log.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.newsdesk", action, "--token", token],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+        )
+        self._line()  # ready
+        self.story_key = ""
+        self.surfaces: dict[str, str] = {}
+        self.started_at = 0.0
+        self._committed_at: float | None = None
+        # Every poll of every surface (address, asked, answered, fresh), kept in the run's log.
+        self.polls: list[tuple[str, float, float, bool]] = []
+
+    def make(self) -> None:
+        """Make the change; back when it is about to commit."""
+        self.process.stdin.write("go\n")
+        self.process.stdin.close()
+        announced = self._line()
+        self.story_key = announced["story_key"]
+        self.surfaces = announced["surfaces"]
+        self.started_at = time.time()
+
+    def _line(self) -> dict:
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.wait()
+            self.log.close()
+            raise RuntimeError(f"bench.newsdesk failed:\n{Path(self.log.name).read_text()[-3000:]}")
+        return json.loads(line)
+
+    @property
+    def committed_at(self) -> float:
+        """When the change committed (waits for it)."""
+        if self._committed_at is None:
+            self._committed_at = self._line()["committed_at"]
+            self.process.wait()
+            self.log.close()
+        return self._committed_at
+
+
+def first_shown(url: str, change: DeskChange) -> float | None:
+    """When `url` first showed the change's token (time.time()), or None if it never did."""
+    give_up = change.started_at + FRESHNESS_GIVE_UP
+    while time.time() < give_up:
+        asked = time.time()
         _, body = fetch(url)
-        if shows(body, token):
-            return max(0.0, time.time() - committed_at)
-        if time.time() - committed_at > FRESHNESS_GIVE_UP:
-            return None
+        fresh = shows(body, change.token)
+        change.polls.append((url, asked, time.time(), fresh))
+        if fresh:
+            return time.time()
         time.sleep(POLL_INTERVAL)
+    return None
 
 
 def warm(bases: dict[str, str], paths) -> int:
@@ -257,43 +325,95 @@ def warm(bases: dict[str, str], paths) -> int:
 
 
 class PurgeWatch:
-    """When the desk worker's log first says it purged, after a given moment."""
+    """When the desk worker's log says it purged a change's story, after a given moment: the
+    page caches' journal ("Journalled") and Varnish ("Purged"), each the first time."""
 
     def __init__(self, log: Path):
         self.log = log
         self.offset = log.stat().st_size if log.exists() else 0
-        self.seen_at: float | None = None
+        self.lines: list[tuple[float, bytes]] = []
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
         self.thread.start()
 
     def _watch(self) -> None:
-        while not self.stopping.is_set() and self.seen_at is None:
+        pending = b""
+        while not self.stopping.is_set():
             with self.log.open("rb") as log:
                 log.seek(self.offset)
-                if b"Purged" in log.read():
-                    self.seen_at = time.time()
+                read = log.read()
+            self.offset += len(read)
+            pending += read
+            *complete, pending = pending.split(b"\n")
+            now = time.time()
+            self.lines += [(now, line) for line in complete]
             time.sleep(0.01)
 
-    def stop(self) -> float | None:
+    def stop(self, story_key: str) -> dict[str, float]:
+        """The first moment each cache was purged of `story_key` (the desk worker logs text, or
+        JSON lines in production)."""
         self.stopping.set()
         self.thread.join()
-        return self.seen_at
+        first = {}
+        for seen_at, line in self.lines:
+            message = line.decode(errors="replace")
+            if message.startswith("{"):
+                with contextlib.suppress(ValueError):
+                    message = json.loads(message).get("message", "")
+            if story_key not in message.split():
+                continue
+            for marker, where in (("Journalled", PAGE_CACHE), ("Purged", THROUGH_VARNISH)):
+                if message.startswith(marker):
+                    first.setdefault(where, seen_at)
+        return first
 
 
-def freshness(change: dict, bases: dict[str, str]) -> dict[str, float | None]:
-    """Poll every surface of one change in every cache at once; print each delay and return
-    the slowest per cache (None when one never showed the change)."""
-    surfaces = change["surfaces"]
+class CpuWatch:
+    """CPU seconds each benchmark process (with its children) used while watched."""
+
+    def __init__(self, processes: Processes):
+        self.processes = processes
+        self.before = self._sample()
+
+    def _sample(self) -> dict[str, float]:
+        groups = {process.pid: name for name, process in self.processes.children}
+        # The benchmark's own process group: its pollers, and the desk's changes (bench.newsdesk).
+        groups[os.getpgid(0)] = "bench"
+        used = dict.fromkeys(groups.values(), 0.0)
+        # Others' processes, as far as they ran through the whole watch.
+        used["other processes"] = 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                pgid, seconds = int(fields[2]), (int(fields[11]) + int(fields[12])) / tick
+                used[groups.get(pgid, "other processes")] += seconds
+        return used
+
+    def report(self, seconds: float) -> str:
+        after = self._sample()
+        spent = {name: after[name] - self.before.get(name, 0.0) for name in after}
+        spent = {name: used for name, used in spent.items() if used >= 0.05}
+        return f"CPU seconds over {seconds:.1f} s: " + ", ".join(
+            f"{name} {used:.1f}" for name, used in sorted(spent.items(), key=lambda i: -i[1])
+        )
+
+
+def freshness(change: DeskChange, bases: dict[str, str]) -> dict[str, float | None]:
+    """Poll every surface of one change in every cache at once, from before the commit; print
+    each delay after the commit and return the slowest per cache (None when one never showed
+    the change)."""
+    surfaces = change.surfaces
     targets = [(name, where) for name in surfaces for where in bases]
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(targets)) as pool:
         found = pool.map(
-            lambda target: wait_until_shown(
-                bases[target[1]] + surfaces[target[0]], change["token"], change["committed_at"]
-            ),
-            targets,
+            lambda target: first_shown(bases[target[1]] + surfaces[target[0]], change), targets
         )
-        delays = dict(zip(targets, found, strict=True))
+        committed_at = change.committed_at
+        delays = {
+            target: None if seen is None else max(0.0, seen - committed_at)
+            for target, seen in zip(targets, found, strict=True)
+        }
     print(f"    {'surface':<30}" + "".join(f"{where:>14}" for where in bases))
     for name, path in surfaces.items():
         shown = [delays[name, where] for where in bases]
@@ -314,7 +434,7 @@ def freshness(change: dict, bases: dict[str, str]) -> dict[str, float | None]:
 def freshness_under_load(
     processes: Processes, env: dict[str, str], bases: dict[str, str], varnish_port: int
 ) -> bool:
-    varnish = bases[THROUGH_VARNISH]
+    varnish = f"http://127.0.0.1:{varnish_port}"
     # The worker purges Varnish and the web processes' page caches alike.
     worker_env = env | behind_varnish_env(varnish_port) | CACHED_ENV
     worker = processes.start(
@@ -331,7 +451,10 @@ def freshness_under_load(
         print(f"\n  {action}, token {token}:", flush=True)
         before = newsdesk(env, "pages")
         cached = warm(bases, before["surfaces"].values())
-        print(f"    {cached} of {len(before['surfaces'])} surfaces cached in Varnish beforehand")
+        if THROUGH_VARNISH in bases:
+            total = len(before["surfaces"])
+            print(f"    {cached} of {total} surfaces cached in Varnish beforehand")
+        change = DeskChange(env, action, token, processes.log_dir / f"newsdesk-{action}.log")
         # Load on the story to be corrected, which also carries the new one in Latest news.
         target = before["latest"]
         loader = processes.start(
@@ -340,12 +463,28 @@ def freshness_under_load(
         )
         time.sleep(2)
         purges = PurgeWatch(processes.log_dir / "desk_worker.log")
-        change = newsdesk(env, action, "--token", token)
+        fetched = varnish_backend_fetches(VAR_DIR)
+        change.make()
+        cpu = CpuWatch(processes)
         slowest = freshness(change, bases)
-        purged_at = purges.stop()
-        if purged_at is not None:
-            delay = purged_at - change["committed_at"]
-            print(f"    (the worker's first purge went out {delay:.2f} s after the commit)")
+        print("    " + cpu.report(time.time() - change.committed_at))
+        if fetched is not None:
+            fetched = varnish_backend_fetches(VAR_DIR) - fetched
+            print(f"    Varnish asked Broadsheet for {fetched} pages meanwhile")
+        purged = purges.stop(change.story_key)
+        (processes.log_dir / f"polls-{action}.json").write_text(
+            json.dumps({"committed_at": change.committed_at, "polls": change.polls})
+        )
+        print(
+            "    the worker purged the story "
+            + ", ".join(
+                f"from the {where} {purged[where] - change.committed_at:.2f} s"
+                if where in purged
+                else f"never from the {where}"
+                for where in bases
+            )
+            + " after the commit"
+        )
         loader.wait()
         results += [(action, where, seconds) for where, seconds in slowest.items()]
     print()
@@ -362,6 +501,18 @@ def freshness_under_load(
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.http")
+    parser.add_argument(
+        "--freshness", action="store_true", help="measure freshness under load only"
+    )
+    parser.add_argument(
+        "--through",
+        choices=["both", "varnish", "page-cache"],
+        default="both",
+        help="watch the surfaces through Varnish, the page cache or both (the default)",
+    )
+    args = parser.parse_args()
+    only_freshness = args.freshness
     env = production_environment(VAR_DIR)
     prepare(env)
     # Logs, the static copy and nginx's files of the last run only.
@@ -399,12 +550,17 @@ def main() -> int:
             if status != 200:
                 raise RuntimeError(f"{LABELS[name]} answered {status} for {path}")
 
-        print(f"Broadsheet over HTTP: {path}", flush=True)
-        loads = {name: measure(LABELS[name], urls[name] + path) for name in LABELS}
-        speed_ok = report(loads, page_bytes, gzipped_bytes)
+        speed_ok = True
+        if not only_freshness:
+            print(f"Broadsheet over HTTP: {path}", flush=True)
+            loads = {name: measure(LABELS[name], urls[name] + path) for name in LABELS}
+            speed_ok = report(loads, page_bytes, gzipped_bytes)
 
         print("\nFreshness under load (wrk loading Varnish):", flush=True)
         bases = {THROUGH_VARNISH: urls["varnish"], PAGE_CACHE: urls["cached"]}
+        if args.through != "both":
+            # One deployment at a time: a production box runs Varnish or the page cache.
+            bases = {where: base for where, base in bases.items() if where == LABEL[args.through]}
         fresh_ok = freshness_under_load(processes, env, bases, ports["varnish"])
     finally:
         processes.stop_all()

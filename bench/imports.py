@@ -16,8 +16,9 @@ ARTICLES = int(os.environ.get("BENCH_IMPORT_ARTICLES", "10000"))
 TARGET = 300  # articles/s, the issue's floor
 
 
-def main() -> int:
-    scratch = Path(tempfile.mkdtemp(prefix="broadsheet-bench-import-"))
+def scratch_newsroom(prefix: str) -> Path:
+    """A scratch folder and SQLite database, migrated, with the demo sections; Django set up."""
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
     os.environ.update(
         DJANGO_SETTINGS_MODULE="broadsheet.settings",
         BROADSHEET_VAR_DIR=str(scratch),
@@ -29,8 +30,6 @@ def main() -> int:
     from django.core.management import call_command
     from django.utils.text import slugify
 
-    from broadsheet.articles.models import ArticlePage
-    from broadsheet.demo.archive import archive_lines
     from broadsheet.demo.newsroom import SECTIONS
     from broadsheet.home.models import HomePage
     from broadsheet.sections.models import SectionPage
@@ -39,6 +38,16 @@ def main() -> int:
     home = HomePage.objects.get()
     for title, intro in SECTIONS:
         home.add_child(instance=SectionPage(title=title, slug=slugify(title), intro=intro))
+    return scratch
+
+
+def main() -> int:
+    scratch = scratch_newsroom("broadsheet-bench-import-")
+    from django.core.management import call_command
+
+    from broadsheet.articles.models import ArticlePage
+    from broadsheet.demo.archive import archive_lines
+
     archive = scratch / "archive.jsonl"
     started = time.perf_counter()
     with archive.open("w", encoding="utf-8") as out:

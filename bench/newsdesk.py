@@ -1,17 +1,21 @@
 """The desk's side of `python -m bench.http`: pick pages, publish a story, correct one.
 
 Runs as its own process against the benchmark's database, the way an editor's request would, so
-the purges it causes are queued for the real desk worker. Prints one JSON object.
+the purges it causes are queued for the real desk worker. Prints one JSON object a line.
 
     python -m bench.newsdesk pages
     python -m bench.newsdesk publish --token T
     python -m bench.newsdesk correct --token T
     python -m bench.newsdesk backlog
+
+`publish` and `correct` say they are ready, wait for a line on stdin, then print what the change
+will show and where, just before the commit, and the moment of the commit.
 """
 
 import argparse
 import json
 import os
+import re
 import sys
 import time
 
@@ -28,6 +32,7 @@ from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from broadsheet.articles.models import ArticleByline, ArticlePage  # noqa: E402
 from broadsheet.articles.selectors import published_articles  # noqa: E402
+from broadsheet.caching.keys import key_for  # noqa: E402
 from broadsheet.desk.models import Correction  # noqa: E402
 
 BENCH_TITLE = "Bench desk story"
@@ -81,11 +86,26 @@ def pages() -> dict[str, str]:
     }
 
 
+def announce(token: str, article: ArticlePage, shown: dict[str, str]) -> None:
+    """What the change will show, and where: printed before the commit, so the benchmark can be
+    watching every surface when it lands."""
+    announced = {"token": token, "story_key": key_for(article), "surfaces": shown}
+    print(json.dumps(announced), flush=True)
+
+
+def committing() -> dict[str, float]:
+    """Call first inside the transaction: the moment it commits, before the work it queues."""
+    committed = {}
+    transaction.on_commit(lambda: committed.setdefault("committed_at", time.time()))
+    return committed
+
+
 def publish(token: str) -> dict:
     """A new story on the latest story's section, topic and byline, published by the desk."""
     model = latest_story()
     title = f"{BENCH_TITLE} {token}"
     with transaction.atomic():
+        committed = committing()
         article = model.get_parent().add_child(
             instance=ArticlePage(
                 title=title,
@@ -98,18 +118,21 @@ def publish(token: str) -> dict:
         article.bylines.add(ArticleByline(author=model.bylines.first().author, sort_order=0))
         article.topics.set([model.topics.order_by("pk").first()])
         article.save_revision().publish()
-    committed_at = time.time()
-    # The new story is the latest: it shows in the Latest news block of other stories too.
-    shown = surfaces(article) | {"another story's Latest news": model.url}
-    shown["articles sitemap"] = "/sitemap-articles.xml"
-    return {"committed_at": committed_at, "token": token, "surfaces": shown}
+        # The new story is the latest: it shows in the Latest news block of other stories too.
+        shown = surfaces(article) | {"another story's Latest news": model.url}
+        shown["articles sitemap"] = "/sitemap-articles.xml"
+        announce(token, article, shown)
+    return committed
 
 
 def correct(token: str) -> dict:
     """Correct the newest story but one: its headline changes and a correction note appears."""
     with transaction.atomic():
+        committed = committing()
         article = ArticlePage.objects.get(pk=latest_story().pk)
-        article.title = f"{article.title} ({token})"
+        # A story corrected by an earlier run drops that run's token: headlines stay short.
+        headline = re.sub(r"( \(bench[0-9a-f]+\))+$", "", article.title)
+        article.title = f"{headline} ({token})"
         article.corrections.add(
             Correction(
                 kind=Correction.Kind.CORRECTION,
@@ -118,9 +141,8 @@ def correct(token: str) -> dict:
             )
         )
         article.save_revision().publish()
-    committed_at = time.time()
-    shown = surfaces(article) | {"corrections": "/corrections/"}
-    return {"committed_at": committed_at, "token": token, "surfaces": shown}
+        announce(token, article, surfaces(article) | {"corrections": "/corrections/"})
+    return committed
 
 
 def backlog() -> dict[str, int]:
@@ -137,10 +159,12 @@ def main() -> int:
         result = backlog()
     elif args.action == "pages":
         result = pages()
-    elif args.action == "publish":
-        result = publish(args.token)
     else:
-        result = correct(args.token)
+        # Started ahead, so the benchmark can put the load on before the change: say so, and
+        # make the change when told (a line on stdin).
+        print(json.dumps({"ready": True}), flush=True)
+        sys.stdin.readline()
+        result = (publish if args.action == "publish" else correct)(args.token)
     print(json.dumps(result))
     return 0
 

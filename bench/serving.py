@@ -188,6 +188,18 @@ def varnish_in_front(
     return processes.start("varnish", [str(ROOT / "deploy" / "varnish" / "run")], env=env)
 
 
+def varnish_backend_fetches(var_dir: Path) -> int | None:
+    """How many requests the Varnish of varnish_in_front has sent to Broadsheet so far."""
+    varnishstat = shutil.which("varnishstat") or "/usr/bin/varnishstat"
+    done = subprocess.run(
+        [varnishstat, "-n", str(var_dir / "varnish"), "-1", "-f", "MAIN.backend_req"],
+        capture_output=True,
+        text=True,
+    )
+    found = re.search(r"^MAIN\.backend_req\s+(\d+)", done.stdout, re.MULTILINE)
+    return int(found.group(1)) if found else None
+
+
 @dataclass
 class Load:
     requests_per_second: float
@@ -205,15 +217,24 @@ def _latency_ms(text: str) -> float:
     return float(number) * _UNITS_MS[unit]
 
 
-def wrk_command(url: str, *, seconds: int, headers: dict[str, str] | None = None) -> list[str]:
-    """wrk with the issue's load against `url`."""
+def wrk_command(
+    url: str,
+    *,
+    seconds: int,
+    headers: dict[str, str] | None = None,
+    connections: int = WRK_CONNECTIONS,
+    script: Path | None = None,
+) -> list[str]:
+    """wrk with the issue's load against `url` (or `connections`, and a Lua `script`)."""
     command = [
         shutil.which("wrk") or "wrk",
         f"-t{WRK_THREADS}",
-        f"-c{WRK_CONNECTIONS}",
+        f"-c{connections}",
         f"-d{seconds}s",
         "--latency",
     ]
+    if script is not None:
+        command += ["-s", str(script)]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     return command + [url]
@@ -222,7 +243,11 @@ def wrk_command(url: str, *, seconds: int, headers: dict[str, str] | None = None
 def wrk(url: str, *, seconds: int = WRK_SECONDS, headers: dict[str, str] | None = None) -> Load:
     """Run wrk with the issue's load against `url` and read its figures."""
     command = wrk_command(url, seconds=seconds, headers=headers)
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return wrk_load(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+
+def wrk_load(output: str) -> Load:
+    """wrk's figures from its output (--latency); errors are socket errors and non-2xx/3xx."""
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
     requests = int(re.search(r"^\s+(\d+) requests in", output, re.MULTILINE).group(1))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))

@@ -5,9 +5,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from broadsheet.core import views as core_views
+from broadsheet.desk import views as desk_views
+from broadsheet.desk.drafts import page_types_usage_urls
 from broadsheet.monitoring import views as monitoring_views
 
 urlpatterns = [
+    # Wagtail's page types report, limited to the pages a person may see (desk/drafts.py).
+    *page_types_usage_urls,
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", core_views.healthz, name="healthz"),
@@ -19,6 +23,8 @@ urlpatterns = [
     path("experts/", include("broadsheet.experts.urls")),
     path("search/", include("broadsheet.discovery.urls")),
     path("corrections/", include("broadsheet.desk.urls")),
+    # A draft shared by an editor: the token is the only key (broadsheet/desk/previews.py).
+    path("preview/<str:token>/", desk_views.shared_preview, name="preview_share"),
     # Sitemaps, robots.txt and every feed (including /<section>/feed/, ahead of the page tree).
     path("", include("broadsheet.distribution.urls")),
 ]

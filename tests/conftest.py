@@ -12,9 +12,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.files.images import ImageFile
 from django.db import connection, connections
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image as PillowImage
 from playwright.sync_api import sync_playwright
 from wagtail.images import get_image_model
@@ -27,6 +30,7 @@ from broadsheet.authors.factories import AuthorFactory
 from broadsheet.authors.models import Author, AuthorLink
 from broadsheet.core.models import OutletSettings
 from broadsheet.desk.models import Correction
+from broadsheet.desk.roles import desk_roles_ensure
 from broadsheet.experts.factories import ExpertFactory
 from broadsheet.experts.models import Expert
 from broadsheet.sections.factories import SectionPageFactory
@@ -373,3 +377,30 @@ def desk_workers():
     yield make
     for process in made:
         process.kill(signal.SIGTERM)
+
+
+def newsroom_staff(roles: dict[str, str], *, password: str = "pw") -> dict:
+    """Accounts in the desk's groups, e.g. {"wren": WRITERS, "ed": EDITORS} -> {"wren": User}."""
+    groups = desk_roles_ensure()
+    people = {}
+    for name, group in roles.items():
+        user = get_user_model().objects.create_user(name, f"{name}@example.org", password)
+        user.groups.set([groups[group]])
+        people[name] = user
+    return people
+
+
+def sign_in_verified(client, user) -> TOTPDevice:
+    """Sign `user` in as if they had entered their password and a code from their authenticator.
+
+    Chief editors reach the admin only after the second step (broadsheet/security); tests that are
+    about something else start past it. tests/security/test_two_factor.py covers the step itself.
+    """
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

@@ -16,12 +16,15 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.base import ModelState
 from django.db.models.functions import Now
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
 from broadsheet.articles.models import ArticleByline, ArticlePage
 from broadsheet.authors.models import Author
 from broadsheet.core.pages import any_view_restriction, unrestricted
+from broadsheet.core.prepared import Listing, prepared, prepared_list
 from broadsheet.desk.models import Correction
 from broadsheet.desk.selectors import article_corrections, story_updated_at
 from broadsheet.discovery.models import ReadAlsoPick
@@ -101,29 +104,106 @@ def recent_articles() -> QuerySet[ArticlePage]:
 
 def latest_articles(*, limit: int = LATEST_NEWS_LIMIT) -> list[ArticlePage]:
     """The site-wide 'Latest news' feed."""
-    return list(listed(published_articles())[:limit])
+    return list(latest_rows(limit=limit))
 
 
-def among(articles: QuerySet[ArticlePage], links: QuerySet, story: str) -> QuerySet[ArticlePage]:
-    """`articles` narrowed to the stories that `links` rows point at through their `story` field.
+@prepared
+def latest_rows(*, limit: int) -> QuerySet[ArticlePage]:
+    return listed(published_articles())[:limit]
 
-    Looks at most SHORT_LIST links ahead to choose how the database reads the list.
-    """
-    if links.values(story)[: SHORT_LIST + 1].count() <= SHORT_LIST:
+
+# The rows linking a story to a topic, author or expert: (model, the entry's field, the story's).
+LINKS = {
+    "topic": (ArticlePage.topics.through, "topic_id", "articlepage_id"),
+    "author": (ArticleByline, "author_id", "page_id"),
+    "expert": (ArticlePage.experts.through, "expert_id", "articlepage_id"),
+}
+
+
+def linked_articles(*, kind: str, entry) -> QuerySet[ArticlePage]:
+    """The stories of a topic, author or expert (`kind`), newest first, as lists show them."""
+    long = is_long_list(entry.pk, kind=kind)
+    stories = linked_rows(entry.pk, kind=kind, long=long)
+    if long:
+        # Longer than a pager counts (core.pagination): counting would only read the index again.
+        stories.uncounted = True
+    return stories
+
+
+def linked_listing(*, kind: str, entry) -> Listing:
+    """linked_articles() for a reader page, read a page at a time through prepared queries."""
+    long = is_long_list(entry.pk, kind=kind)
+    return linked_pages(entry.pk, kind=kind, long=long, uncounted=long)
+
+
+def is_long_list(entry_id: int, *, kind: str) -> bool:
+    """Whether the entry has more than SHORT_LIST stories, which says how to read them."""
+    return len(list(linked_story_ids(entry_id, kind=kind, limit=SHORT_LIST + 1))) > SHORT_LIST
+
+
+@prepared
+def linked_story_ids(entry_id: int, *, kind: str, limit: int) -> QuerySet:
+    model, entry, story = LINKS[kind]
+    # Unordered: bylines are kept in order, and sorting every byline of a prolific author only
+    # to count the first SHORT_LIST would read them all.
+    links = model.objects.filter(**{entry: entry_id}).order_by()
+    return links.values_list(story, flat=True)[:limit]
+
+
+def linked_rows(entry_id: int, *, kind: str, long: bool) -> QuerySet[ArticlePage]:
+    model, entry, story = LINKS[kind]
+    links = model.objects.filter(**{entry: entry_id})
+    articles = with_lead_images(listed(published_articles()))
+    if not long:
         return articles.filter(pk__in=links.values(story))
-    long_list = articles.filter(Exists(links.filter(**{story: OuterRef("pk")})))
-    # Longer than a pager counts (core.pagination): counting it would only read the index again.
-    long_list.uncounted = True
-    return long_list
+    return articles.filter(Exists(links.filter(**{story: OuterRef("pk")})))
+
+
+linked_pages = prepared_list(linked_rows)
 
 
 def section_articles(*, section) -> QuerySet[ArticlePage]:
-    stories = with_lead_images(listed(published_articles().child_of(section)))
     # The section's own count of pages below it (treebeard's numchild) says how to read them.
     if section.numchild <= SHORT_LIST:
-        return stories.filter(pk__in=section.get_children().values("pk"))
+        stories = published_articles().child_of(section)
+        return with_lead_images(listed(stories.filter(pk__in=section.get_children().values("pk"))))
+    # Every story below a section is its child (stories have none of their own). Matched by path
+    # alone, not depth too: SQLite, which keeps no statistics, would otherwise read every page at
+    # that depth through an index on it (sections/migrations/0003) and sort them all.
+    stories = with_lead_images(listed(published_articles().filter(path__startswith=section.path)))
     stories.uncounted = True
     return stories
+
+
+def section_listing(*, section) -> Listing:
+    """section_articles() for the section's page, read a page at a time through prepared queries.
+
+    The queries depend on the section's place in the tree and on whether it has no stories, a
+    few, or many, not on how many exactly.
+    """
+    place = dict(section_place(section))
+    return section_pages(**place, uncounted=place["numchild"] > SHORT_LIST)
+
+
+def section_place(section) -> tuple:
+    """What the queries of a section's stories depend on: its place in the tree, and whether it
+    has no stories, a few, or many (not how many exactly), as hashable (name, value) pairs."""
+    numchild = section.numchild and (1 if section.numchild <= SHORT_LIST else SHORT_LIST + 1)
+    return (
+        ("pk", section.pk),
+        ("path", section.path),
+        ("depth", section.depth),
+        ("numchild", numchild),
+    )
+
+
+def section_rows(*, pk: int, path: str, depth: int, numchild: int) -> QuerySet[ArticlePage]:
+    from broadsheet.sections.models import SectionPage
+
+    return section_articles(section=SectionPage(pk=pk, path=path, depth=depth, numchild=numchild))
+
+
+section_pages = prepared_list(section_rows)
 
 
 @dataclass
@@ -139,7 +219,7 @@ def front_page(*, sections, per_section: int, top_limit: int = 5) -> FrontPage:
     All three come from the site's newest RECENT_WINDOW stories, read once as ids and then as
     stories; a section too quiet to fill its block from those gets a query of its own.
     """
-    recent = list(published_articles().values_list("pk", "path", "is_top_story")[:RECENT_WINDOW])
+    recent = list(recent_story_places())
     latest = [pk for pk, _, _ in recent[:LATEST_NEWS_LIMIT]]
     top = [pk for pk, _, is_top in recent if is_top][:top_limit]
     blocks: dict[str, list[int]] = {section.path: [] for section in sections}
@@ -148,14 +228,11 @@ def front_page(*, sections, per_section: int, top_limit: int = 5) -> FrontPage:
         if block is not None and len(block) < per_section:
             block.append(pk)
     wanted = {*latest, *top, *(pk for block in blocks.values() for pk in block)}
-    stories = {
-        story.pk: story
-        for story in with_lead_images(listed(ArticlePage.objects.filter(pk__in=wanted)))
-    }
+    stories = {story.pk: story for story in stories_by_id(*sorted(wanted))}
     by_section = {}
     for section in sections:
         if len(blocks[section.path]) < per_section:
-            by_section[section.pk] = list(section_articles(section=section)[:per_section])
+            by_section[section.pk] = section_listing(section=section).rows(0, per_section)
         else:
             by_section[section.pk] = [stories[pk] for pk in blocks[section.path] if pk in stories]
     return FrontPage(
@@ -165,19 +242,42 @@ def front_page(*, sections, per_section: int, top_limit: int = 5) -> FrontPage:
     )
 
 
+@prepared
+def recent_story_places() -> QuerySet:
+    """(id, tree path, top story?) of the newest RECENT_WINDOW stories."""
+    return published_articles().values_list("pk", "path", "is_top_story")[:RECENT_WINDOW]
+
+
+@prepared
+def stories_by_id(*ids: int) -> QuerySet[ArticlePage]:
+    """These stories as lists show them, with their pictures; one plan per count of ids."""
+    return with_lead_images(listed(ArticlePage.objects.filter(pk__in=ids)))
+
+
 def topic_articles(*, topic) -> QuerySet[ArticlePage]:
-    links = ArticlePage.topics.through.objects.filter(topic=topic)
-    return among(with_lead_images(listed(published_articles())), links, "articlepage_id")
+    return linked_articles(kind="topic", entry=topic)
 
 
 def author_articles(*, author) -> QuerySet[ArticlePage]:
-    links = ArticleByline.objects.filter(author=author)
-    return among(with_lead_images(listed(published_articles())), links, "page_id")
+    return linked_articles(kind="author", entry=author)
 
 
 def expert_articles(*, expert) -> QuerySet[ArticlePage]:
-    links = ArticlePage.experts.through.objects.filter(expert=expert)
-    return among(with_lead_images(listed(published_articles())), links, "articlepage_id")
+    return linked_articles(kind="expert", entry=expert)
+
+
+def all_news_rows() -> QuerySet[ArticlePage]:
+    return published_articles()
+
+
+# All news, read a page at a time through prepared queries.
+all_news_pages = prepared_list(all_news_rows)
+
+
+# Python's calendar runs from 0001-01-01 to 9999-12-31, so the first and last days have no
+# bounds in a zone ahead of or behind UTC: the archive (and search's date filters) stop a day in.
+FIRST_DAY = date.min + timedelta(days=1)
+LAST_DAY = date.max - timedelta(days=1)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -190,20 +290,54 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 def day_articles(*, day: date) -> QuerySet[ArticlePage]:
     start, end = day_bounds(day)
-    return listed(published_articles(before=end)).filter(first_published_at__gte=start)
+    return day_rows(start, end, ended=end <= timezone.now())
+
+
+def day_listing(*, day: date) -> Listing:
+    """day_articles() for the day's page, read a page at a time through prepared queries."""
+    start, end = day_bounds(day)
+    return day_pages(start, end, ended=end <= timezone.now())
+
+
+def day_rows(start: datetime, end: datetime, *, ended: bool) -> QuerySet[ArticlePage]:
+    # A day not over yet lists what is published so far (published_articles(before=end)).
+    published = published_until(Q(first_published_at__lt=end)) if ended else published_now().all()
+    return listed(published).filter(first_published_at__gte=start)
+
+
+day_pages = prepared_list(day_rows)
 
 
 def neighbouring_days(*, day: date) -> tuple[date | None, date | None]:
     """The nearest earlier and later days that have published articles."""
     start, end = day_bounds(day)
-    earlier = published_articles(before=start).order_by("-first_published_at")
-    later = published_articles().filter(first_published_at__gte=end).order_by("first_published_at")
     zone = timezone.get_current_timezone()
     found = []
-    for query in (earlier, later):
-        moment = query.values_list("first_published_at", flat=True).first()
+    for query in (
+        last_published_before(start, started=start <= timezone.now()),
+        first_published_from(end),
+    ):
+        moment = next(iter(query), None)
         found.append(moment.astimezone(zone).date() if moment else None)
     return found[0], found[1]
+
+
+@prepared
+def last_published_before(start: datetime, *, started: bool) -> QuerySet:
+    # A moment still ahead ends nothing: what is published so far (published_articles(before=)).
+    published = published_until(Q(first_published_at__lt=start)) if started else published_now()
+    newest_first = published.order_by("-first_published_at")
+    return newest_first.values_list("first_published_at", flat=True)[:1]
+
+
+@prepared
+def first_published_from(end: datetime) -> QuerySet:
+    return (
+        published_articles()
+        .filter(first_published_at__gte=end)
+        .order_by("first_published_at")
+        .values_list("first_published_at", flat=True)[:1]
+    )
 
 
 def read_also(*, article: ArticlePage, topic_ids: list[int], limit: int = READ_ALSO_LIMIT):
@@ -215,27 +349,45 @@ def read_also(*, article: ArticlePage, topic_ids: list[int], limit: int = READ_A
     the site's, in one query over the recent stories whatever the size of the archive.
     """
     if getattr(article, "read_also_ranked", True):
-        stored = list(
-            listed(published_articles())
-            .filter(read_also_picked__article=article)
-            .order_by("read_also_picked__position")[:limit]
-        )
+        stored = list(read_also_stored(article.pk, limit=limit))
         if stored:
             return stored
+    parent_path = article.path[: -ArticlePage.steplen]
+    return list(
+        read_also_fallback(
+            article.pk, *topic_ids, parent_path=parent_path, depth=article.depth, limit=limit
+        )
+    )
+
+
+@prepared
+def read_also_fallback(
+    article_id: int, *topic_ids: int, parent_path: str, depth: int, limit: int
+) -> QuerySet[ArticlePage]:
+    """Recent stories sharing a topic, newest first, then the same section's, then the site's."""
     shares_topic = Exists(
         ArticlePage.topics.through.objects.filter(
             articlepage_id=OuterRef("pk"), topic_id__in=topic_ids
         )
     )
-    parent_path = article.path[: -ArticlePage.steplen]
-    in_section = Q(path__startswith=parent_path, depth=article.depth)
-    return list(
+    in_section = Q(path__startswith=parent_path, depth=depth)
+    return (
         listed(ArticlePage.objects.filter(pk__in=recent_articles()))
-        .exclude(pk=article.pk)
+        .exclude(pk=article_id)
         .annotate(
             tier=Case(When(shares_topic, then=Value(0)), When(in_section, then=Value(1)), default=2)
         )
         .order_by("tier", "-first_published_at", "-pk")[:limit]
+    )
+
+
+@prepared
+def read_also_stored(article_id: int, *, limit: int) -> QuerySet[ArticlePage]:
+    """The worker's ranking for the story, as readers may see it now."""
+    return (
+        listed(published_articles())
+        .filter(read_also_picked__article_id=article_id)
+        .order_by("read_also_picked__position")[:limit]
     )
 
 
@@ -246,16 +398,22 @@ def story_at(*, section, slug: str) -> ArticlePage | None:
     the worker has ranked its Read also yet, and whether the site has view restrictions (see
     RestrictionsReadAhead).
     """
+    found = list(story_rows(slug, section_path=section.path))
+    return found[0] if found else None
+
+
+@prepared
+def story_rows(slug: str, *, section_path: str) -> QuerySet[ArticlePage]:
     return (
-        ArticlePage.objects.child_of(section)
-        .filter(slug=slug)
+        # Below the section, by path alone (stories have no children): with the depth too, SQLite
+        # would read every page at that depth through an index on it (sections/migrations/0003).
+        ArticlePage.objects.filter(path__startswith=section_path, slug=slug)
         .select_related("lead_image")
         .annotate(
             has_notes=Exists(Correction.objects.filter(page_id=OuterRef("pk"))),
             read_also_ranked=Exists(ReadAlsoPick.objects.filter(article_id=OuterRef("pk"))),
             any_view_restriction=any_view_restriction(),
-        )
-        .first()
+        )[:1]
     )
 
 
@@ -264,8 +422,31 @@ def story_credits(*, article: ArticlePage) -> tuple[list[Author], list[Topic], l
 
     Each comes with its name and slug, all a story page shows of it; anything else loads on use.
     """
-    rows = (
-        ArticleByline.objects.filter(page=article)
+    rows = credit_rows(article.pk)
+    credits = {"author": (Author, []), "topic": (Topic, []), "expert": (Expert, [])}
+    for kind, pk, name, slug, _ in rows:
+        model, found = credits[kind]
+        found.append(named_entry(model, rows.db, pk, name, slug))
+    return tuple(found for _, found in credits.values())
+
+
+def named_entry(model, db: str, pk: int, name: str, slug: str):
+    """An author, topic or expert read back with only its id, name and slug (the rest loads on
+    use), as Model.from_db makes it, without running __init__ for the fields left out."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model.from_db(db, ["id", "name", "slug"], [pk, name, slug])
+    entry = model.__new__(model)
+    entry._state = ModelState()
+    entry._state.adding = False
+    entry._state.db = db
+    entry.id, entry.name, entry.slug = pk, name, slug
+    return entry
+
+
+@prepared
+def credit_rows(article_id: int) -> QuerySet:
+    return (
+        ArticleByline.objects.filter(page_id=article_id)
         .annotate(
             kind=Value("author"),
             link=F("author_id"),
@@ -277,7 +458,7 @@ def story_credits(*, article: ArticlePage) -> tuple[list[Author], list[Topic], l
         .values_list("kind", "link", "name", "slug", "position")
         .union(
             *(
-                through.objects.filter(articlepage=article)
+                through.objects.filter(articlepage_id=article_id)
                 .annotate(
                     kind=Value(kind),
                     link=F(f"{kind}_id"),
@@ -296,11 +477,6 @@ def story_credits(*, article: ArticlePage) -> tuple[list[Author], list[Topic], l
         )
         .order_by("kind", "position", "name")
     )
-    credits = {"author": (Author, []), "topic": (Topic, []), "expert": (Expert, [])}
-    for kind, pk, name, slug, _ in rows:
-        model, found = credits[kind]
-        found.append(model.from_db(rows.db, ["id", "name", "slug"], [pk, name, slug]))
-    return tuple(found for _, found in credits.values())
 
 
 def article_page_context(*, article: ArticlePage) -> dict:

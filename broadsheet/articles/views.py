@@ -7,9 +7,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from broadsheet.articles.selectors import (
-    day_articles,
+    FIRST_DAY,
+    LAST_DAY,
+    all_news_pages,
+    day_listing,
     neighbouring_days,
-    published_articles,
 )
 from broadsheet.caching import keys
 from broadsheet.core.pagination import paginate
@@ -19,7 +21,7 @@ DAY_PAGE_SIZE = 100
 
 
 def news_index(request):
-    articles = paginate(request, published_articles(), per_page=ARCHIVE_PAGE_SIZE)
+    articles = paginate(request, all_news_pages(), per_page=ARCHIVE_PAGE_SIZE)
     keys.tag(request, keys.NEWS, articles)
     today = timezone.localdate()
     return render(request, "pages/news_index.html", {"articles": articles, "today": today})
@@ -30,7 +32,9 @@ def news_day(request, year: int, month: int, day: int):
         chosen = date(year, month, day)
     except ValueError as error:
         raise Http404("No such day") from error
-    articles = paginate(request, day_articles(day=chosen), per_page=DAY_PAGE_SIZE)
+    if not FIRST_DAY <= chosen <= LAST_DAY:
+        raise Http404("No such day")
+    articles = paginate(request, day_listing(day=chosen), per_page=DAY_PAGE_SIZE)
     previous_day, next_day = neighbouring_days(day=chosen)
     keys.tag(request, keys.NEWS, articles)
     return render(

@@ -1,7 +1,9 @@
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 
-from broadsheet.articles.selectors import author_articles
+from broadsheet.articles.selectors import linked_listing
 from broadsheet.authors.models import Author
+from broadsheet.authors.selectors import author_by_slug, author_links
 from broadsheet.caching import keys
 from broadsheet.core.pagination import paginate
 
@@ -15,11 +17,13 @@ def author_index(request):
 
 
 def author_detail(request, slug):
-    author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
-    articles = paginate(request, author_articles(author=author), per_page=PAGE_SIZE)
+    author = author_by_slug(slug)
+    if author is None:
+        raise Http404("No such author")
+    articles = paginate(request, linked_listing(kind="author", entry=author), per_page=PAGE_SIZE)
     keys.tag(request, author, articles)
     return render(
         request,
         "pages/author.html",
-        {"author": author, "links": list(author.links.all()), "articles": articles},
+        {"author": author, "links": author_links(author=author), "articles": articles},
     )

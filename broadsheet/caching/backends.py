@@ -42,6 +42,7 @@ class PageCacheBackend(KeyPurgingBackend):
         if not keys:
             return
         record = PurgeRecord.objects.create(keys=" ".join(keys))
+        logger.info("Journalled %s", record.keys)
         # Kept well past the longest a page may be cached: a process that has not looked at the
         # journal for longer holds no page old enough to need a purge it missed.
         keep = timedelta(seconds=max(3600, 2 * settings.READER_CACHE_CONTROL["s-maxage"]))

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
@@ -100,10 +101,15 @@ def directory_cache_keys(*, entry: Topic | Author | Expert) -> list[str]:
 
 def released_between(*, since: datetime, until: datetime) -> list[int]:
     """Live stories whose public time falls in (since, until]: embargoes that ended, and stories
-    dated ahead, which no publishing signal announces."""
+    dated ahead, which no publishing signal announces.
+
+    A story whose public time is not after its last publish went public with that publish, which
+    was purged then: purging it again would only have every page showing it rendered twice.
+    """
     return list(
         ArticlePage.objects.live()
         .filter(first_published_at__gt=since, first_published_at__lte=until)
+        .filter(first_published_at__gt=F("last_published_at"))
         .values_list("pk", flat=True)
     )
 

@@ -1,6 +1,6 @@
 """The outlet's settings, looked up once per request."""
 
-from django.db.models import Case, IntegerField, Q, When
+from django.db.models import Case, IntegerField, Q, QuerySet, When
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 from wagtail.models import Site
@@ -13,6 +13,7 @@ from wagtail.models.sites import (
 
 from broadsheet.core.models import OutletSettings
 from broadsheet.core.pages import any_view_restriction
+from broadsheet.core.prepared import prepared
 
 
 def outlet_settings(request: HttpRequest | None = None) -> OutletSettings:
@@ -53,22 +54,11 @@ def request_outlet_settings(request: HttpRequest) -> OutletSettings:
 def site_for_request(request: HttpRequest) -> Site | None:
     """Wagtail's Site.find_for_request, with the home page (as itself) and the settings joined."""
     hostname = split_domain_port(request._get_raw_host())[0]
-    port = request.get_port()
-    sites = list(
-        Site.objects.annotate(
-            match=Case(
-                When(hostname=hostname, port=port, then=MATCH_HOSTNAME_PORT),
-                When(hostname=hostname, is_default_site=True, then=MATCH_HOSTNAME_DEFAULT),
-                When(is_default_site=True, then=MATCH_DEFAULT),
-                default=MATCH_HOSTNAME,
-                output_field=IntegerField(),
-            )
-        )
-        .filter(Q(hostname=hostname) | Q(is_default_site=True))
-        .order_by("match")
-        .select_related("root_page__homepage", "outletsettings")
-        .annotate(any_view_restriction=any_view_restriction())
-    )
+    try:
+        port = int(request.get_port())
+    except ValueError:
+        port = -1  # no site's
+    sites = list(sites_for_host(hostname, port))
     # The choice wagtail.models.sites.get_site_for_hostname makes among the same rows.
     if not sites:
         return None
@@ -84,3 +74,23 @@ def site_for_request(request: HttpRequest) -> Site | None:
         home.any_view_restriction = site.any_view_restriction
         site.root_page = home
     return site
+
+
+@prepared
+def sites_for_host(hostname: str, port: int) -> QuerySet[Site]:
+    """The sites that may serve `hostname`, best match first (Wagtail's order)."""
+    return (
+        Site.objects.annotate(
+            match=Case(
+                When(hostname=hostname, port=port, then=MATCH_HOSTNAME_PORT),
+                When(hostname=hostname, is_default_site=True, then=MATCH_HOSTNAME_DEFAULT),
+                When(is_default_site=True, then=MATCH_DEFAULT),
+                default=MATCH_HOSTNAME,
+                output_field=IntegerField(),
+            )
+        )
+        .filter(Q(hostname=hostname) | Q(is_default_site=True))
+        .order_by("match")
+        .select_related("root_page__homepage", "outletsettings")
+        .annotate(any_view_restriction=any_view_restriction())
+    )

@@ -1,6 +1,8 @@
 """Page-tree filters shared by every app that lists pages to readers, and the reader's route."""
 
 from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from wagtail.models import PageViewRestriction
 
 
@@ -33,3 +35,27 @@ class RestrictionsReadAhead:
         if getattr(self, "any_view_restriction", True) is False:
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
+
+
+class QuickReadBack:
+    """Page mixin: a row read back from the database becomes a page without running __init__.
+
+    Model.__init__, Page's and modelcluster's (which walks every child relation on each call) do
+    nothing for a row read back, yet cost more than the query that reads the menu's sections on
+    every request. Field values are set as Model.__init__ sets them, through their descriptors
+    (as ArticlePage.from_db does for lists of stories).
+    """
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        if pre_init.has_listeners(cls) or post_init.has_listeners(cls):
+            return super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        page = cls.__new__(cls)
+        state = page._state = ModelState()
+        state.adding = False
+        state.db = db
+        if fetch_mode is not None:
+            state.fetch_mode = fetch_mode
+        for name, value in zip(field_names, values, strict=True):
+            setattr(page, name, value)
+        return page

@@ -2,6 +2,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
+from broadsheet.core.prepared import Listing
+
 # Counting every story of a 100,000-story list costs more than showing a page of it, so a list
 # is counted this many pages deep at most; past that, readers page on without a total.
 COUNTED_PAGES = 10
@@ -41,21 +43,37 @@ def page_number(request: HttpRequest) -> int:
     return int(raw)
 
 
+class QuerySetSlices:
+    """A queryset read as a Listing is."""
+
+    def __init__(self, queryset: QuerySet):
+        self.queryset = queryset
+        self.uncounted = getattr(queryset, "uncounted", False)
+
+    def rows(self, start: int, stop: int) -> list:
+        return list(self.queryset[start:stop])
+
+    def count_upto(self, limit: int) -> int:
+        return self.queryset.order_by()[:limit].count()
+
+
 def paginate(request: HttpRequest, items, *, per_page: int) -> Page:
     """The page of `items` that ?page=N asks for; 404 for anything but an existing page number.
 
-    A queryset is read one row past the page, which says whether another page follows, and
-    counted only COUNTED_PAGES deep, or not at all when its `uncounted` says it is longer than
-    that; other lists (search's ranked hits) count themselves.
+    A queryset or a Listing (core.prepared) is read one row past the page, which says whether
+    another page follows, and counted only COUNTED_PAGES deep, or not at all when its `uncounted`
+    says it is longer than that; other lists (search's ranked hits) count themselves.
     """
     number = page_number(request)
-    if not isinstance(items, QuerySet):
+    if isinstance(items, QuerySet):
+        items = QuerySetSlices(items)
+    if not isinstance(items, Listing | QuerySetSlices):
         paginator = Paginator(items, per_page, allow_empty_first_page=True)
         if number > paginator.num_pages:
             raise Http404("No such page")
         return paginator.page(number)
     bottom = (number - 1) * per_page
-    rows = list(items[bottom : bottom + per_page + 1])
+    rows = items.rows(bottom, bottom + per_page + 1)
     if not rows and number > 1:
         raise Http404("No such page")
     more = len(rows) > per_page
@@ -63,8 +81,8 @@ def paginate(request: HttpRequest, items, *, per_page: int) -> Page:
     limit = COUNTED_PAGES * per_page
     if not more:
         count = bottom + len(rows)
-    elif bottom + per_page < limit and not getattr(items, "uncounted", False):
-        count = items.order_by()[: limit + 1].count()
+    elif bottom + per_page < limit and not items.uncounted:
+        count = items.count_upto(limit + 1)
         count = count if count <= limit else None
     else:
         count = None

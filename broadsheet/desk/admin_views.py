@@ -1,15 +1,25 @@
-"""The release queue screen in the Wagtail admin: slots, reorder, pull, release now, pause."""
+"""Desk screens in the Wagtail admin: the release queue (slots, reorder, pull, release now,
+pause) and shared preview links."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+from wagtail.models import Page
 
 from broadsheet.articles.models import ArticlePage
 from broadsheet.core.outlet import outlet_settings
-from broadsheet.desk.models import DeskSettings, QueueEntry
+from broadsheet.desk.models import DeskSettings, PreviewShare, QueueEntry
+from broadsheet.desk.previews import (
+    can_share_preview,
+    preview_share_create,
+    preview_share_revoke,
+    preview_shares_active,
+)
 from broadsheet.desk.queue import (
     queue_entry_add,
     queue_entry_move,
@@ -87,3 +97,34 @@ def queue_pause(request):
     _require_queue_rights(request)
     queue_pause_set(paused=request.POST.get("paused") == "1", user=request.user)
     return redirect("desk_queue")
+
+
+def preview_shares(request, page_id):
+    """A page's shared preview links: make one (shown once), see and revoke the live ones."""
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not can_share_preview(page=page, user=request.user):
+        raise PermissionDenied
+    new_link = None
+    if request.method == "POST":
+        _, token = preview_share_create(page=page, user=request.user)
+        new_link = request.build_absolute_uri(reverse("preview_share", args=[token]))
+    return TemplateResponse(
+        request,
+        "desk/preview_shares.html",
+        {
+            "page": page,
+            "shares": preview_shares_active(page=page),
+            "new_link": new_link,
+            "max_age_hours": round(settings.PREVIEW_SHARE_MAX_AGE.total_seconds() / 3600),
+        },
+    )
+
+
+@require_POST
+def preview_share_revoke_view(request, share_id):
+    share = get_object_or_404(PreviewShare.objects.select_related("page"), pk=share_id)
+    if not can_share_preview(page=share.page, user=request.user):
+        raise PermissionDenied
+    preview_share_revoke(share=share, user=request.user)
+    messages.success(request, "The preview link no longer opens the draft.")
+    return redirect("desk_preview_shares", share.page_id)

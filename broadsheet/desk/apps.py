@@ -16,3 +16,12 @@ class DeskConfig(AppConfig):
 
         post_save.connect(on_breaking_news_saved, sender=BreakingNews)
         page_published.connect(on_page_published, sender=ArticlePage)
+        # Every admin screen that asks the registry which pages a person may explore (site
+        # history, the page API) leaves out colleagues' drafts; importing wagtail.permissions
+        # first makes this registration the last one.
+        from wagtail.models import Page
+        from wagtail.permissions import register_permission_policy
+
+        from broadsheet.desk.drafts import DeskPagePermissionPolicy
+
+        register_permission_policy(Page, DeskPagePermissionPolicy(Page))

@@ -208,3 +208,28 @@ class DeskApprovalTask(AbstractGroupApprovalTask):
     class Meta:
         verbose_name = "desk approval task"
         verbose_name_plural = "desk approval tasks"
+
+
+class PreviewShare(models.Model):
+    """A link that shows a story's latest draft to someone outside the newsroom (a source
+    checking a quote, a lawyer), until it expires or an editor revokes it.
+
+    Only a hash of the link's token is kept, so the database alone does not open any draft.
+    """
+
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="preview_shares"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Preview link for page {self.page_id}, until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,8 @@
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.db.models.functions import Now
 from django.utils import timezone
+from wagtail.models import Page, PageLogEntry
 
 from broadsheet.core.pages import unrestricted
 from broadsheet.desk.models import PUBLIC_RECORD_KINDS, BreakingNews, Correction
@@ -57,3 +59,29 @@ def current_breaking_news():
         .order_by("-flagged_at")
         .first()
     )
+
+
+# What a reader can see change: the page's log says which pages these happened to.
+READER_VISIBLE_ACTIONS = (
+    "wagtail.publish",
+    "wagtail.publish.scheduled",
+    "wagtail.unpublish",
+    "wagtail.unpublish.scheduled",
+    "wagtail.move",
+)
+
+
+def pages_changed_since(*, since) -> list[tuple[int, bool]]:
+    """(page id, is a story) for each page still there published, unpublished or moved since
+    `since`, oldest change first."""
+    from broadsheet.articles.models import ArticlePage  # articles imports desk: here, not above
+
+    changed = (
+        PageLogEntry.objects.filter(timestamp__gte=since, action__in=READER_VISIBLE_ACTIONS)
+        .order_by("timestamp", "pk")
+        .values_list("page_id", flat=True)
+    )
+    ordered = list(dict.fromkeys(changed))
+    article_type = ContentType.objects.get_for_model(ArticlePage)
+    types = dict(Page.objects.filter(pk__in=ordered).values_list("pk", "content_type_id"))
+    return [(pk, types[pk] == article_type.pk) for pk in ordered if pk in types]

@@ -3,13 +3,16 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from broadsheet.desk import admin_views
 from broadsheet.desk.clock import publishing_status
+from broadsheet.desk.drafts import desk_page_viewset, pages_visible_to
 from broadsheet.desk.models import BreakingNews, DeskSettings
+from broadsheet.desk.previews import can_share_preview
 
 
 class BreakingNewsViewSet(SnippetViewSet):
@@ -45,6 +48,16 @@ def queue_urls():
             admin_views.queue_action,
             name="desk_queue_action",
         ),
+        path(
+            "desk/previews/<int:page_id>/",
+            admin_views.preview_shares,
+            name="desk_preview_shares",
+        ),
+        path(
+            "desk/previews/revoke/<int:share_id>/",
+            admin_views.preview_share_revoke_view,
+            name="desk_preview_share_revoke",
+        ),
     ]
 
 
@@ -56,6 +69,42 @@ class QueueMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def queue_menu_item():
     return QueueMenuItem("Release queue", reverse("desk_queue"), icon_name="time", order=140)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_hides_colleagues_drafts(parent_page, pages, request):
+    return pages_visible_to(pages, request.user)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_hides_colleagues_drafts(pages, request):
+    return pages_visible_to(pages, request.user)
+
+
+# After Wagtail's own (order 0), so this one is the base Page's viewset: the page search.
+@hooks.register("register_admin_viewset", order=1)
+def desk_pages():
+    return desk_page_viewset
+
+
+class SharePreviewButton(PageMenuItem):
+    label = "Share preview link"
+    icon_name = "link"
+    url_name = "desk_preview_shares"
+    priority = 66
+
+    def is_shown(self, user):
+        return can_share_preview(page=self.page, user=user)
+
+
+@hooks.register("register_page_header_buttons")
+def share_preview_header_button(page, user, view_name, next_url=None):
+    yield SharePreviewButton(page=page)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def share_preview_listing_button(page, user, next_url=None):
+    yield SharePreviewButton(page=page)
 
 
 class PublishingLatePanel(Component):
@@ -105,4 +154,10 @@ def desk_log_actions(actions):
     actions.register_action("desk.queue.pause", "Release queue: paused", "Paused the release queue")
     actions.register_action(
         "desk.queue.resume", "Release queue: resumed", "Resumed the release queue"
+    )
+    actions.register_action(
+        "desk.preview.share", "Preview link: shared", "Shared a preview link to the draft"
+    )
+    actions.register_action(
+        "desk.preview.revoke", "Preview link: revoked", "Revoked a preview link to the draft"
     )

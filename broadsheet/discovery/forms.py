@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 
 from broadsheet.articles.models import ArticleByline, ArticleKind
+from broadsheet.articles.selectors import FIRST_DAY, LAST_DAY
 from broadsheet.authors.models import Author
 from broadsheet.discovery.search_engines import SearchFilters
 from broadsheet.sections.models import SectionPage
@@ -9,6 +10,12 @@ from broadsheet.sections.selectors import live_sections
 
 # Longer than any headline a reader would type; longer queries are refused, not truncated.
 MAX_QUERY_LENGTH = 200
+
+
+def archive_day(day):
+    if day and not FIRST_DAY <= day <= LAST_DAY:
+        raise forms.ValidationError(f"Choose a date between {FIRST_DAY} and {LAST_DAY}.")
+    return day
 
 
 class SearchForm(forms.Form):
@@ -54,6 +61,12 @@ class SearchForm(forms.Form):
     def clean_q(self) -> str:
         # Runs of spaces, tabs and newlines are one space to the reader.
         return " ".join(self.cleaned_data["q"].split())
+
+    def clean_date_from(self):
+        return archive_day(self.cleaned_data["date_from"])
+
+    def clean_date_to(self):
+        return archive_day(self.cleaned_data["date_to"])
 
     def clean(self):
         cleaned = super().clean()

@@ -28,7 +28,8 @@ def topic_promote(*, name: str, article, user=None) -> Topic:
     name = " ".join(name.split())[:120]
     topic = Topic.objects.filter(name__iexact=name).first()
     if topic is None:
-        base = slugify(name, allow_unicode=True)[:110] or "topic"
+        # ASCII, as the importer makes them: topic addresses take only `<slug:slug>`.
+        base = slugify(name)[:110] or "topic"
         taken = set(Topic.objects.filter(slug__startswith=base).values_list("slug", flat=True))
         topic = Topic.objects.create(name=name, slug=unique_slug(base, taken, max_length=120))
     draft = article.get_latest_revision_as_object()

@@ -2,14 +2,57 @@
 
 Each item carries, beside Django's own keys: `content_html` (the full body), `summary_text`
 (the deck as plain text), `bylines` (name and page address of every author) and `image_url`.
+
+An item is written once and kept (broadsheet/caching/fragments.py) under the `fragment_key`
+feeds.py gives it; an item feeds.py found kept arrives as `{"kept": text, ...}` and is written
+as it was.
 """
 
+import io
 import json
 
 from django.utils import feedgenerator
+from django.utils.xmlutils import SimplerXMLGenerator
+
+from broadsheet.caching.fragments import fragments
 
 
-class RssFeed(feedgenerator.Rss201rev2Feed):
+class KeptItems:
+    """Each item's text, written anew only when no earlier render of it was kept."""
+
+    def item_text(self, item: dict) -> str:
+        if "kept" in item:
+            return item["kept"]
+        text = self.write_item(item)
+        key = item.get("fragment_key")
+        if key is not None:
+            # The dates come along: the feed's own date is its newest item's.
+            kept = {"kept": text, "pubdate": item["pubdate"], "updateddate": item["updateddate"]}
+            fragments().put(key, kept, size=len(text))
+        return text
+
+    def write_item(self, item: dict) -> str:
+        raise NotImplementedError
+
+
+class KeptXmlItems(KeptItems):
+    element = "item"
+
+    def write_items(self, handler):
+        for item in self.items:
+            # Written as is: the text is XML already.
+            handler.ignorableWhitespace(self.item_text(item))
+
+    def write_item(self, item: dict) -> str:
+        text = io.StringIO()
+        handler = SimplerXMLGenerator(text, "utf-8", short_empty_elements=True)
+        handler.startElement(self.element, self.item_attributes(item))
+        self.add_item_elements(handler, item)
+        handler.endElement(self.element)
+        return text.getvalue()
+
+
+class RssFeed(KeptXmlItems, feedgenerator.Rss201rev2Feed):
     """RSS 2.0 with the full body in `content:encoded`.
 
     https://web.resource.org/rss/1.0/modules/content/
@@ -26,8 +69,10 @@ class RssFeed(feedgenerator.Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content_html"])
 
 
-class AtomFeed(feedgenerator.Atom1Feed):
+class AtomFeed(KeptXmlItems, feedgenerator.Atom1Feed):
     """Atom 1.0 with one `<author>` per byline and the full body as `<content type="html">`."""
+
+    element = "entry"
 
     def add_item_elements(self, handler, item):
         # Django writes a single author from `author_name`; Atom allows one element per person.
@@ -42,7 +87,7 @@ class AtomFeed(feedgenerator.Atom1Feed):
             handler.addQuickElement("content", item["content_html"], {"type": "html"})
 
 
-class JsonFeed(feedgenerator.SyndicationFeed):
+class JsonFeed(KeptItems, feedgenerator.SyndicationFeed):
     """JSON Feed 1.1.
 
     https://www.jsonfeed.org/version/1.1/
@@ -51,9 +96,15 @@ class JsonFeed(feedgenerator.SyndicationFeed):
     content_type = "application/feed+json; charset=utf-8"
 
     def write(self, outfile, encoding):
-        json.dump(self.document(), outfile, ensure_ascii=False, separators=(",", ":"))
+        # The items go in as the texts kept of them, where the document says they are.
+        items = "[" + ",".join(self.item_text(item) for item in self.items) + "]"
+        document = dumps(self.document(items=ITEMS_HERE))
+        outfile.write(document.replace(dumps(ITEMS_HERE), items, 1))
 
-    def document(self) -> dict:
+    def write_item(self, item: dict) -> str:
+        return dumps(self.item_document(item))
+
+    def document(self, *, items=None) -> dict:
         feed = self.feed
         document = {
             "version": "https://jsonfeed.org/version/1.1",
@@ -63,7 +114,7 @@ class JsonFeed(feedgenerator.SyndicationFeed):
             "description": feed["description"],
             "language": feed["language"],
             "authors": [{"name": feed["author_name"], "url": feed["author_link"]}],
-            "items": [self.item_document(item) for item in self.items],
+            "items": [self.item_document(item) for item in self.items] if items is None else items,
         }
         return {key: value for key, value in document.items() if value is not None}
 
@@ -82,6 +133,14 @@ class JsonFeed(feedgenerator.SyndicationFeed):
             "tags": list(item["categories"]) or None,
         }
         return {key: value for key, value in document.items() if value is not None}
+
+
+# Stands in for the items while the rest of the document is written.
+ITEMS_HERE = "\x00items\x00"
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def rfc3339(moment) -> str | None:

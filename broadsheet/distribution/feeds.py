@@ -19,10 +19,12 @@ from django.utils.html import escape, format_html
 from django.views.decorators.http import condition
 from wagtail.images.models import AbstractRendition
 
-from broadsheet.articles.models import ArticlePage
+from broadsheet.articles.models import ArticleByline, ArticlePage
 from broadsheet.caching import keys
+from broadsheet.caching.fragments import fragments
 from broadsheet.desk.selectors import story_updated_at
 from broadsheet.distribution.feed_selectors import (
+    FEED_LENGTH,
     FeedScope,
     author_scope,
     feed_articles,
@@ -61,17 +63,96 @@ class FeedEntry:
     enclosure_url: str | None
 
 
-def feed_entries(scope: FeedScope) -> list[FeedEntry]:
+@dataclass(frozen=True)
+class FeedLine:
+    """A story in a feed, read lightly: enough to tell whether an item kept for it still holds.
+
+    `key` names everything the item shows: the story's published revision and times, its
+    address, the names of its authors and topics, its lead image, the zone its times are in.
+    """
+
+    pk: int
+    key: tuple
+
+
+def feed_lines(scope: FeedScope, format: str) -> list[FeedLine]:
     request = scope.request
-    articles = feed_articles(scope.articles)
-    bodies = body_html(articles)
-    entries = []
+    articles = list(scope.articles.select_related("lead_image").only(*LINE_FIELDS)[:FEED_LENGTH])
+    pks = [article.pk for article in articles]
+    authors: dict[int, list[tuple[str, str]]] = {}
+    for page_id, name, slug in (
+        ArticleByline.objects.filter(page_id__in=pks)
+        .order_by("sort_order", "pk")
+        .values_list("page_id", "author__name", "author__slug")
+    ):
+        authors.setdefault(page_id, []).append((name, slug))
+    topics: dict[int, list[str]] = {}
+    for article_id, name in ArticlePage.topics.through.objects.filter(
+        articlepage_id__in=pks
+    ).values_list("articlepage_id", "topic__name"):
+        topics.setdefault(article_id, []).append(name)
+    zone = timezone.get_current_timezone_name()
+    lines = []
     for article in articles:
-        url = request.build_absolute_uri(article.get_url(request))
-        rendition = article.lead_image.get_rendition(ENCLOSURE_SPEC) if article.lead_image else None
-        content = absolute_urls(bodies[article.pk], base=url) or format_html(
-            "<p>{}</p>", article.deck or article.title
+        image = article.lead_image
+        lines.append(
+            FeedLine(
+                pk=article.pk,
+                key=(
+                    "feed item",
+                    format,
+                    article.pk,
+                    # With its time: a row id can come back after a delete, a time cannot.
+                    article.live_revision_id,
+                    article.latest_revision_created_at,
+                    article.last_published_at,
+                    article.first_published_at,
+                    request.build_absolute_uri(article.get_url(request)),
+                    tuple(authors.get(article.pk, ())),
+                    tuple(sorted(topics.get(article.pk, ()))),
+                    image
+                    and (
+                        image.pk,
+                        image.file.name,
+                        image.focal_point_x,
+                        image.focal_point_y,
+                        image.focal_point_width,
+                        image.focal_point_height,
+                    ),
+                    zone,
+                ),
+            )
         )
+    return lines
+
+
+LINE_FIELDS = (
+    "url_path",
+    "live_revision",
+    "latest_revision_created_at",
+    "first_published_at",
+    "last_published_at",
+    "lead_image__file",
+    "lead_image__width",
+    "lead_image__height",
+    "lead_image__focal_point_x",
+    "lead_image__focal_point_y",
+    "lead_image__focal_point_width",
+    "lead_image__focal_point_height",
+)
+
+
+def feed_entries(scope: FeedScope, pks: list[int]) -> list[FeedEntry]:
+    """The stories `pks` of the feed, in full."""
+    if not pks:
+        return []
+    request = scope.request
+    articles = feed_articles(scope.articles.filter(pk__in=pks))
+    urls = [request.build_absolute_uri(article.get_url(request)) for article in articles]
+    contents = feed_contents(articles, urls)
+    entries = []
+    for article, url, content in zip(articles, urls, contents, strict=True):
+        rendition = article.lead_image.get_rendition(ENCLOSURE_SPEC) if article.lead_image else None
         entries.append(
             FeedEntry(
                 article=article,
@@ -97,6 +178,34 @@ def updated_at(article: ArticlePage):
     """The story's public "Updated" time: its newest note, never before its publication."""
     noted = story_updated_at(list(article.corrections.all()))
     return max(noted, article.first_published_at) if noted else article.first_published_at
+
+
+def feed_contents(articles: list[ArticlePage], urls: list[str]) -> list[str]:
+    """Each story's body as a feed item carries it, with absolute addresses.
+
+    A publish purges every feed the story is in, and each is rendered again at once; only the
+    bodies this process has not rendered at their live revision (and address) are rendered.
+    """
+    stories = {
+        (
+            "feed body",
+            article.pk,
+            article.live_revision_id,
+            article.latest_revision_created_at,
+            url,
+        ): (article, url)
+        for article, url in zip(articles, urls, strict=True)
+    }
+
+    def render(keys) -> list[str]:
+        bodies = body_html([stories[key][0] for key in keys])
+        return [
+            absolute_urls(bodies[article.pk], base=url)
+            or format_html("<p>{}</p>", article.deck or article.title)
+            for article, url in (stories[key] for key in keys)
+        ]
+
+    return fragments().get_many(list(stories), render)
 
 
 def body_html(articles: list[ArticlePage]) -> dict[int, str]:
@@ -175,7 +284,20 @@ class ArticleFeed(Feed):
         return scope
 
     def get_feed(self, obj, request):
+        # After a publish every feed showing the story is rendered again, at once, in every web
+        # process: only the items of stories this process has not written as they are now are
+        # read in full and written; the others are as this process last wrote them.
+        lines = feed_lines(obj, self.format)
+        kept = {line.pk: fragments().get(line.key) for line in lines}
+        obj.anew = [line.pk for line in lines if kept[line.pk] is None]
         feed = super().get_feed(obj, request)
+        made = {item["story"]: item for item in feed.items}
+        feed.items = [
+            kept[line.pk] or made[line.pk] | {"fragment_key": line.key}
+            for line in lines
+            # A story unpublished between the two reads has no item.
+            if kept[line.pk] or line.pk in made
+        ]
         feed.feed["language"] = obj.outlet.language
         return feed
 
@@ -198,7 +320,7 @@ class ArticleFeed(Feed):
         return scope.request.build_absolute_uri("/")
 
     def items(self, scope):
-        return feed_entries(scope)
+        return feed_entries(scope, scope.anew)
 
     def item_title(self, entry):
         return entry.article.title
@@ -241,6 +363,7 @@ class ArticleFeed(Feed):
 
     def item_extra_kwargs(self, entry):
         return {
+            "story": entry.article.pk,
             "content_html": entry.content_html,
             "summary_text": entry.article.deck,
             "bylines": entry.bylines,

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from django.utils import timezone
+
 from broadsheet.articles.models import ArticleKind
 from broadsheet.desk.models import PUBLIC_RECORD_KINDS
 
@@ -163,7 +165,8 @@ def news_article(
     which corrections and clarifications become CorrectionComments (updates only move
     dateModified, as they move the "Updated" time on the page).
     """
-    published = article.first_published_at
+    # A draft seen in a preview has no publication time yet: it is dated as if it went out now.
+    published = article.first_published_at or timezone.now()
     node = {
         "@type": schema_type(article.kind),
         "@id": f"{url}#article",

@@ -1,9 +1,11 @@
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 
-from broadsheet.articles.selectors import expert_articles
+from broadsheet.articles.selectors import linked_listing
 from broadsheet.caching import keys
 from broadsheet.core.pagination import paginate
 from broadsheet.experts.models import Expert
+from broadsheet.experts.selectors import expert_by_slug
 
 PAGE_SIZE = 20
 
@@ -15,7 +17,9 @@ def expert_index(request):
 
 
 def expert_detail(request, slug):
-    expert = get_object_or_404(Expert.objects.select_related("photo"), slug=slug)
-    articles = paginate(request, expert_articles(expert=expert), per_page=PAGE_SIZE)
+    expert = expert_by_slug(slug)
+    if expert is None:
+        raise Http404("No such expert")
+    articles = paginate(request, linked_listing(kind="expert", entry=expert), per_page=PAGE_SIZE)
     keys.tag(request, expert, articles)
     return render(request, "pages/expert.html", {"expert": expert, "articles": articles})

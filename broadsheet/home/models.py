@@ -2,10 +2,10 @@ from django.http import Http404
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
-from broadsheet.core.pages import RestrictionsReadAhead
+from broadsheet.core.pages import QuickReadBack, RestrictionsReadAhead
 
 
-class HomePage(RestrictionsReadAhead, Page):
+class HomePage(QuickReadBack, RestrictionsReadAhead, Page):
     """The front page: top stories, a block per section and the Latest news feed."""
 
     parent_page_types = ["wagtailcore.Page"]

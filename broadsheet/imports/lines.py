@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from lxml import html as lxml_html
 
 from broadsheet.articles.models import ArticleKind, ArticlePage
+from broadsheet.articles.selectors import FIRST_DAY, LAST_DAY
 from broadsheet.core.sanitise import html_sanitise
 
 HEADLINE_MAX = ArticlePage._meta.get_field("title").max_length
@@ -187,11 +188,19 @@ def _text(data: dict, name: str, *, required=False, max_length: int | None = Non
     if not isinstance(value, str):
         raise LineError(f"{name}: expected a string, got {type(value).__name__}")
     value = value.strip() if name != "body" else value
+    _check_no_nul(name, value)
     if required and not value:
         raise LineError(f"{name}: required")
     if max_length and len(value) > max_length:
         raise LineError(f"{name}: {len(value)} characters; at most {max_length}")
     return value
+
+
+def _check_no_nul(name: str, value: str) -> None:
+    # PostgreSQL stores no NUL character, in text or in JSON (the revision): refused here, the
+    # line is reported instead of failing the whole chunk.
+    if "\x00" in value:
+        raise LineError(f"{name}: contains a NUL character (\\u0000)")
 
 
 def _names(data: dict, name: str) -> list[str]:
@@ -202,6 +211,7 @@ def _names(data: dict, name: str) -> list[str]:
         raise LineError(f"{name}: expected a list of names")
     names = list(dict.fromkeys(" ".join(item.split()) for item in value if item.strip()))
     for item in names:
+        _check_no_nul(name, item)
         if len(item) > NAME_MAX:
             raise LineError(f"{name}: {item[:40]!r}… is longer than {NAME_MAX} characters")
         if not slugify(item, allow_unicode=True):
@@ -220,6 +230,8 @@ def _moment(data: dict, *, zone: ZoneInfo) -> datetime:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
+    if not FIRST_DAY <= moment.date() <= LAST_DAY:
+        raise LineError(f"published_at: {value[:40]!r} is not between {FIRST_DAY} and {LAST_DAY}")
     return moment
 
 

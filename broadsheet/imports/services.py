@@ -7,6 +7,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.text import slugify
@@ -74,7 +75,9 @@ class _Names:
         return [self.by_name[name.casefold()] for name in names]
 
     def _slug(self, name: str) -> str:
-        base = slugify(name, allow_unicode=True)[:110] or "x"
+        # ASCII: topic and author addresses take only `<slug:slug>` ([-a-zA-Z0-9_]), so "Zoë"
+        # is "zoe", and a name with no Latin letters at all ("远征手记") becomes "topic-2".
+        base = slugify(name)[:110] or self.model._meta.model_name
         return unique_slug(base, self.slugs, max_length=120)
 
 
@@ -85,25 +88,41 @@ def articles_import(
     owner: AbstractBaseUser | None = None,
     progress: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
-    """Create or update one article per line; report bad lines by number and skip them."""
+    """Create or update one article per JSON line; report bad lines by number and skip them."""
+    parsed = (
+        (number, _line_parse(number, raw, zone=zone) if raw.strip() else None)
+        for number, raw in enumerate(lines, start=1)
+    )
+    return stories_import(stories=parsed, owner=owner, progress=progress)
+
+
+def stories_import(
+    *,
+    stories: Iterable[tuple[int, StoryLine | LineError | None]],
+    owner: AbstractBaseUser | None = None,
+    progress: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
+    """Create or update one article per story, whatever file it was read from.
+
+    Each story comes with the line it was read at; a `LineError` in its place is reported by
+    that number and skipped, a None (a blank line) only counted.
+    """
     started = time.perf_counter()
     report = ImportReport()
     sections = _sections()
     authors, topics = _Names(Author), _Names(Topic)
     chunk: list[StoryLine] = []
-    for number, raw in enumerate(lines, start=1):
+    for number, story in stories:
         report.lines = number
-        if not raw.strip():
+        if story is None:
             continue
-        try:
-            story = story_line_parse(number, raw, zone=zone)
-            if _section_key(story.section) not in sections:
-                raise LineError(
-                    f"section: no section {story.section!r} "
-                    f"(known: {', '.join(sorted({s.slug for s in sections.values()}))})"
-                )
-        except LineError as error:
-            report.errors.append((number, str(error)))
+        if not isinstance(story, LineError) and _section_key(story.section) not in sections:
+            story = LineError(
+                f"section: no section {story.section!r} "
+                f"(known: {', '.join(sorted({s.slug for s in sections.values()}))})"
+            )
+        if isinstance(story, LineError):
+            report.errors.append((number, str(story)))
             continue
         chunk.append(story)
         if len(chunk) >= CHUNK_LINES:
@@ -123,6 +142,18 @@ def articles_import(
     if progress:
         progress(report)
     return report
+
+
+def section_keys() -> set[str]:
+    """What a story may name as its section: every section's slug and title, case-folded."""
+    return set(_sections())
+
+
+def _line_parse(number: int, raw: str, *, zone: ZoneInfo) -> StoryLine | LineError:
+    try:
+        return story_line_parse(number, raw, zone=zone)
+    except LineError as error:
+        return error
 
 
 def _section_key(value: str) -> str:
@@ -177,10 +208,24 @@ def _chunk_import(chunk, sections, authors, topics, owner, report: ImportReport)
     rows = [_record(story, article.pk) for story, article in zip(new, created, strict=True)]
     report.created += len(created)
 
-    for story, article_id in changed:
-        _article_update(story, article_id, authors, topics, owner)
+    for story, article_id in list(changed):
+        try:
+            with transaction.atomic():
+                _article_update(story, article_id, authors, topics, owner)
+        except ValidationError as error:
+            # The new version does not fit its story (a slug another story holds): the line is
+            # reported and the story stays as it was.
+            problems = "; ".join(f"{name}: {' '.join(m)}" for name, m in error.message_dict.items())
+            report.errors.append((story.number, problems))
+            changed.remove((story, article_id))
+            continue
         rows.append(_record(story, article_id))
     report.updated += len(changed)
+    # A line that takes over a story by its address (another id's, in an earlier file) becomes
+    # the story's key: a story has one import record.
+    ImportedArticle.objects.filter(article_id__in=[a for _, a in changed]).exclude(
+        key__in=latest
+    ).delete()
     ImportedArticle.objects.bulk_create(
         rows,
         update_conflicts=True,

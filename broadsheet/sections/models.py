@@ -3,7 +3,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
-from broadsheet.core.pages import RestrictionsReadAhead
+from broadsheet.core.pages import QuickReadBack, RestrictionsReadAhead
 
 # Paths the site serves itself; a section with one of these slugs would shadow or be shadowed.
 RESERVED_SLUGS = frozenset(
@@ -38,7 +38,7 @@ def is_reserved_slug(slug: str) -> bool:
     return slug in RESERVED_SLUGS or slug.startswith("sitemap")
 
 
-class SectionPage(RestrictionsReadAhead, Page):
+class SectionPage(QuickReadBack, RestrictionsReadAhead, Page):
     """A desk's front: Politics, Economy, Interviews… Its articles live beneath it."""
 
     intro = models.CharField(max_length=300, blank=True)

@@ -3,9 +3,10 @@ from functools import cache
 from django.db.models import Exists, QuerySet
 from django.db.models.functions import Now
 
-from broadsheet.articles.selectors import latest_articles, section_articles
+from broadsheet.articles.selectors import latest_articles, section_listing
 from broadsheet.core.pages import any_view_restriction, unrestricted
 from broadsheet.core.pagination import paginate
+from broadsheet.core.prepared import prepared
 from broadsheet.desk.selectors import breaking_flags_in_force
 from broadsheet.sections.models import SectionPage
 
@@ -36,10 +37,15 @@ def live_sections_query() -> QuerySet[SectionPage]:
     )
 
 
+@prepared
+def live_section_rows() -> QuerySet[SectionPage]:
+    return live_sections_query().all()
+
+
 def request_sections(request) -> list[SectionPage]:
     """The live sections, read once per request: the menu and the router both need them."""
     if not hasattr(request, "_live_sections"):
-        request._live_sections = list(live_sections())
+        request._live_sections = list(live_section_rows())
     return request._live_sections
 
 
@@ -57,8 +63,6 @@ def navigation_sections(request=None) -> list[SectionPage]:
 
 def section_page_context(request, *, section: SectionPage) -> dict:
     return {
-        "articles": paginate(
-            request, section_articles(section=section), per_page=SECTION_PAGE_SIZE
-        ),
+        "articles": paginate(request, section_listing(section=section), per_page=SECTION_PAGE_SIZE),
         "latest_news": latest_articles(),
     }

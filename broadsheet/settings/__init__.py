@@ -7,6 +7,7 @@ import dj_database_url
 from django.utils.csp import CSP
 
 from broadsheet.settings.environment import BASE_DIR, ENV
+from broadsheet.settings.media import media_origins, media_storage
 
 PROJECT_DIR = BASE_DIR / "broadsheet"
 VAR_DIR = ENV.var_dir
@@ -33,6 +34,8 @@ INSTALLED_APPS = [
     "broadsheet.monitoring",
     "broadsheet.security",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks_db",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -70,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session passed its second step (django-otp), then hold the admin until it has.
+    "django_otp.middleware.OTPMiddleware",
+    "broadsheet.security.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "broadsheet.core.middleware.SiteTimezoneMiddleware",
@@ -98,7 +104,11 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": dj_database_url.parse(ENV.database_url, conn_max_age=60)}
+# Connections are kept between requests and tasks, and checked before reuse: after a database
+# restart the first request or task reconnects instead of failing.
+DATABASES = {
+    "default": dj_database_url.parse(ENV.database_url, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while the desk writes; IMMEDIATE avoids lock-upgrade deadlocks.
     # Reads go through a memory map of the file (the OS page cache, shared by every process)
@@ -115,7 +125,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if ENV.database_replica_url:
     # A PostgreSQL streaming replica of "default": readers' pages read from it
     # (broadsheet/core/replicas.py); tests point it at the primary.
-    DATABASES["replica"] = dj_database_url.parse(ENV.database_replica_url, conn_max_age=60)
+    DATABASES["replica"] = dj_database_url.parse(
+        ENV.database_replica_url, conn_max_age=60, conn_health_checks=True
+    )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["broadsheet.core.replicas.ReplicaRouter"]
     # Early, so every read of a reader's request (site, settings, pages) goes to the replica.
@@ -143,7 +155,8 @@ STATICFILES_DIRS = [PROJECT_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = ENV.media_root
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # MEDIA_ROOT, or an S3-compatible bucket when MEDIA_S3_BUCKET is set (settings/media.py).
+    "default": media_storage(ENV),
     # Hashed, compressed names need `collectstatic`, which production deploys run.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -163,7 +176,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Broadsheet"
 WAGTAILADMIN_BASE_URL = ENV.base_url
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend, with typed quotes escaped on SQLite (discovery/admin_search.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "broadsheet.discovery.admin_search"}}
 # No SVG (it can carry script). Wagtail reads each upload's real format from its content and
 # refuses one that is not what its name says, or is too large to be a news photo.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
@@ -192,7 +206,13 @@ if ENV.task_queue == "redis":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     # A worker takes jobs from the queues in this order: purges first.
     RQ_QUEUES = {name: {"URL": ENV.redis_url, "DEFAULT_TIMEOUT": 600} for name in TASK_QUEUES}
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    # django-tasks-rq's backend; a task due while Redis is down runs in-process (redis_queue.py).
+    TASKS = {
+        "default": {
+            "BACKEND": "broadsheet.desk.redis_queue.RedisQueueBackend",
+            "QUEUES": TASK_QUEUES,
+        }
+    }
 # How often the worker's clock looks for stories due to go live or expire (seconds).
 DESK_CLOCK_INTERVAL = 0.25
 # A worker whose last heartbeat is older than this is reported as down.
@@ -236,6 +256,8 @@ if ENV.varnish_urls:
     }
 
 LOGIN_URL = "wagtailadmin_login"
+# How long a shared preview link (broadsheet/desk/previews.py) opens a draft for outside eyes.
+PREVIEW_SHARE_MAX_AGE = timedelta(hours=72)
 
 # Admin logins are rate-limited (django-axes): after AXES_FAILURE_LIMIT failed attempts on one
 # account, or from one address, further attempts are refused with 429 for AXES_COOLOFF_TIME.
@@ -248,6 +270,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
+# Two-step sign-in (broadsheet/security): the name authenticator apps show beside the code.
+# Wrong codes count toward the axes limit above; django-otp also doubles the wait after each one.
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 # Behind Varnish or a load balancer the client's address is in X-Forwarded-For, as many hops
 # from the right as there are proxies (TRUSTED_PROXIES); without one it is the peer's address.
 AXES_IPWARE_PROXY_COUNT = ENV.trusted_proxies or None
@@ -280,7 +305,7 @@ SECURE_CSP = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.NONE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF],
+    "img-src": [CSP.SELF, *media_origins(ENV)],
     "font-src": [CSP.SELF],
     "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     "form-action": [CSP.SELF],
@@ -294,7 +319,7 @@ ADMIN_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:", "blob:"],
+    "img-src": [CSP.SELF, "data:", "blob:", *media_origins(ENV)],
     "frame-src": [CSP.SELF, "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],
@@ -319,7 +344,7 @@ PERMISSIONS_POLICY_DENIED = [
 if ENV.redis_url:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "broadsheet.caching.redis.ForgivingRedisCache",
             "LOCATION": ENV.redis_url,
             "KEY_PREFIX": "broadsheet",
         }

@@ -45,6 +45,10 @@ def _http_url(name: str, value: str) -> str:
     return value.rstrip("/")
 
 
+def _optional_http_url(name: str, value: str) -> str:
+    return _http_url(name, value) if value else ""
+
+
 def _count(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
@@ -91,6 +95,17 @@ def _local_secret_key(var_dir: Path) -> str:
     return path.read_text().strip()
 
 
+# Uploaded media on S3-compatible storage (AWS S3, MinIO, Cloudflare R2 …) instead of MEDIA_ROOT.
+MEDIA_S3_VARIABLES = (
+    "MEDIA_S3_BUCKET",
+    "MEDIA_S3_ENDPOINT_URL",
+    "MEDIA_S3_REGION",
+    "MEDIA_S3_ACCESS_KEY_ID",
+    "MEDIA_S3_SECRET_ACCESS_KEY",
+    "MEDIA_S3_PUBLIC_URL",
+)
+
+
 @dataclass(frozen=True)
 class Environment:
     environment: str
@@ -116,6 +131,12 @@ class Environment:
     metrics_dir: Path
     metrics_token: str
     log_format: str
+    media_s3_bucket: str
+    media_s3_endpoint_url: str
+    media_s3_region: str
+    media_s3_access_key_id: str
+    media_s3_secret_access_key: str
+    media_s3_public_url: str
 
     @property
     def production(self) -> bool:
@@ -137,6 +158,9 @@ def read_environment() -> Environment:
         secret_key = _local_secret_key(var_dir)
     if os.environ.get("TASK_QUEUE") == "redis" and not os.environ.get("REDIS_URL"):
         raise ImproperlyConfigured("TASK_QUEUE=redis needs REDIS_URL.")
+    media_s3 = {name: os.environ.get(name, "").strip() for name in MEDIA_S3_VARIABLES}
+    if any(media_s3.values()) and not media_s3["MEDIA_S3_BUCKET"]:
+        raise ImproperlyConfigured("MEDIA_S3_* settings need MEDIA_S3_BUCKET.")
     return Environment(
         environment=environment,
         debug=_bool("DEBUG", False),
@@ -167,6 +191,16 @@ def read_environment() -> Environment:
         metrics_token=os.environ.get("METRICS_TOKEN", "").strip(),
         log_format=_choice(
             "LOG_FORMAT", {"json", "text"}, "json" if environment == "production" else "text"
+        ),
+        media_s3_bucket=media_s3["MEDIA_S3_BUCKET"],
+        media_s3_endpoint_url=_optional_http_url(
+            "MEDIA_S3_ENDPOINT_URL", media_s3["MEDIA_S3_ENDPOINT_URL"]
+        ),
+        media_s3_region=media_s3["MEDIA_S3_REGION"],
+        media_s3_access_key_id=media_s3["MEDIA_S3_ACCESS_KEY_ID"],
+        media_s3_secret_access_key=media_s3["MEDIA_S3_SECRET_ACCESS_KEY"],
+        media_s3_public_url=_optional_http_url(
+            "MEDIA_S3_PUBLIC_URL", media_s3["MEDIA_S3_PUBLIC_URL"]
         ),
     )
 

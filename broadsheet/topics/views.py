@@ -1,9 +1,11 @@
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 
-from broadsheet.articles.selectors import topic_articles
+from broadsheet.articles.selectors import linked_listing
 from broadsheet.caching import keys
 from broadsheet.core.pagination import paginate
 from broadsheet.topics.models import Topic
+from broadsheet.topics.selectors import topic_by_slug
 
 PAGE_SIZE = 20
 
@@ -16,7 +18,9 @@ def topic_index(request):
 
 
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
-    articles = paginate(request, topic_articles(topic=topic), per_page=PAGE_SIZE)
+    topic = topic_by_slug(slug)
+    if topic is None:
+        raise Http404("No such topic")
+    articles = paginate(request, linked_listing(kind="topic", entry=topic), per_page=PAGE_SIZE)
     keys.tag(request, topic, articles)
     return render(request, "pages/topic.html", {"topic": topic, "articles": articles})

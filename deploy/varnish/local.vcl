@@ -9,11 +9,15 @@ backend broadsheet {
     .host_header = "localhost";
     .first_byte_timeout = 30s;
     # /healthz answers 200 while the app and its database work; a sick backend turns on
-    # stale-if-error for every cached page.
+    # stale-if-error for every cached page, and Varnish stops asking it for pages.
     .probe = {
         .url = "/healthz";
         .interval = 2s;
-        .timeout = 1s;
+        # Busy is not down. Each web worker answers one request at a time, so right after a
+        # publish the probe waits behind the pages the purge emptied; a short timeout would
+        # mark Broadsheet sick then, serving stale copies (or errors, for pages purged whole)
+        # instead of the new ones. A stopped server refuses the probe at once.
+        .timeout = 5s;
         .window = 3;
         .threshold = 2;
         .initial = 2;

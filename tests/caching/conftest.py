@@ -11,6 +11,7 @@ from broadsheet.articles.factories import ArticlePageFactory
 from broadsheet.articles.models import ArticlePage
 from broadsheet.authors.factories import AuthorFactory
 from broadsheet.authors.models import Author
+from broadsheet.caching.fragments import rendering_anew
 from broadsheet.core.models import OutletSettings
 from broadsheet.experts.factories import ExpertFactory
 from broadsheet.experts.models import Expert
@@ -117,10 +118,18 @@ def cached_client(page_cache):
     return Client()
 
 
+class FreshClient(Client):
+    """Renders every page anew, taking no piece of it from the fragments a web process keeps."""
+
+    def request(self, **request):
+        with rendering_anew():
+            return super().request(**request)
+
+
 @pytest.fixture
 def fresh_client():
     """A client that renders every page anew: what a reader would see with no cache at all."""
-    client = Client()
+    client = FreshClient()
     with override_settings(PAGE_CACHE=False):
         client.get("/healthz")  # the middleware chain is built now, without the page cache
     return client

@@ -126,6 +126,23 @@ def test_an_edited_headline_reaches_every_surface(desk, room):
     assert {"home", "section", "older article", "topic", "all news"} <= showing(pages, story.title)
 
 
+def test_an_edited_body_reaches_every_feed(desk, room):
+    """Feeds carry each story's whole body; a web process keeps bodies it rendered, by the
+    story's live revision, so the next publish must show the new text."""
+    story = room.lead
+    story.body = [("paragraph", "<p>The treaty was signed at dawn, not at midnight.</p>")]
+    desk.change(lambda: story.save_revision().publish())
+    pages = desk.check()
+    assert {
+        "article",
+        "site feed",
+        "site JSON feed",
+        "section feed",
+        "topic feed",
+        "author feed",
+    } <= showing(pages, "signed at dawn")
+
+
 def test_an_unpublished_story_leaves_every_surface(desk, room):
     story = room.lead
     desk.change(story.unpublish)
@@ -151,7 +168,9 @@ def test_an_embargo_ending_reaches_every_surface(desk, room):
 
     # The hour passes: as the clock sees it, the embargo ended a second ago.
     ended = timezone.now() - timedelta(seconds=1)
-    ArticlePage.objects.filter(pk=story.pk).update(embargo_until=ended, first_published_at=ended)
+    ArticlePage.objects.filter(pk=story.pk).update(
+        embargo_until=ended, first_published_at=ended, last_published_at=ended - timedelta(hours=1)
+    )
     watch = ReleaseWatch(since=ended - timedelta(seconds=1))
     assert desk.change(watch.tick) == [story.pk]
     pages = desk.check({"new story": story.url})

@@ -39,6 +39,8 @@ class Backend(ThreadingHTTPServer):
         self.hits: dict[str, int] = {}
         self.cookies: dict[str, str | None] = {}
         self.failing = False
+        # Seconds /healthz takes: a busy Broadsheet answers the probe late.
+        self.healthz_delay = 0.0
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
     @property
@@ -58,6 +60,7 @@ class _Handler(BaseHTTPRequestHandler):
         backend = self.server
         path = self.path
         if path == "/healthz":
+            time.sleep(backend.healthz_delay)
             status, headers, body = (503 if backend.failing else 200), {}, "ok"
         else:
             backend.hits[path] = backend.hits.get(path, 0) + 1
@@ -167,6 +170,20 @@ def test_xkey_purge_drops_every_page_with_the_key_and_only_those(backend, varnis
     assert request(varnish, "/world/").text == "front v2"
     request(varnish, "/news/b/")
     assert backend.hits["/news/b/"] == 1
+
+
+def test_a_busy_broadsheet_still_gets_purged_pages_refetched(backend, varnish):
+    """Right after a publish Broadsheet is busy rendering the purged pages and answers the
+    probe late: that is not down, so a purge still drops the page and readers get the new one,
+    not the stale copy Varnish keeps for a Broadsheet that is down."""
+    backend.page("/news/a/", "v1", xkey="article-1")
+    request(varnish, "/news/a/")
+    backend.healthz_delay = 2.5
+    time.sleep(7)  # two or three probes, each answered after 2.5 s
+    backend.page("/news/a/", "v2", xkey="article-1")
+    request(varnish, "/", method="PURGE", headers={"xkey-purge": "article-1"})
+    answer = request(varnish, "/news/a/")
+    assert (answer.status, answer.text) == (200, "v2")
 
 
 def test_url_purge_refetches_that_page(backend, varnish):

@@ -95,6 +95,31 @@ def test_two_workers_run_each_task_exactly_once(desk_workers, redis_queue):
     assert queue.llen("rq:queue:default") == 0
 
 
+def test_a_task_queued_inside_a_transaction_reaches_redis_when_it_commits(redis_queue):
+    """Wagtail queues a story's indexing from inside its publish: a worker taking the job before
+    the commit would not find the story, and it would never be searchable."""
+    out = enqueue(
+        redis_queue,
+        """
+        import redis
+        from django.conf import settings
+        from django.db import transaction
+        from broadsheet.caching.tasks import cache_purge_task
+
+        queue = redis.Redis.from_url(settings.RQ_QUEUES["purges"]["URL"])
+        with transaction.atomic():
+            cache_purge_task.enqueue(keys=["in-a-transaction"])
+            print("inside", queue.llen("rq:queue:purges"))
+        print("after", queue.llen("rq:queue:purges"))
+        with transaction.atomic():
+            cache_purge_task.enqueue(keys=["rolled-back"])
+            transaction.set_rollback(True)
+        print("rolled back", queue.llen("rq:queue:purges"))
+        """,
+    )
+    assert out.split("\n")[:3] == ["inside 0", "after 1", "rolled back 1"]
+
+
 def test_a_deferred_task_runs_when_due(desk_workers, redis_queue):
     desk_workers(redis_queue).start()
     out = enqueue(

@@ -1,26 +1,28 @@
+from datetime import time
+
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from wagtail.models import Site, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from broadsheet.articles.models import ArticlePage
-from broadsheet.desk.models import QueueEntry
+from broadsheet.desk.models import DeskSettings, QueueEntry
 from broadsheet.desk.queue import queue_entry_add, queue_release_due
 from broadsheet.desk.roles import CHIEF_EDITORS, EDITORS, WRITERS, desk_roles_ensure
 from broadsheet.sections.factories import SectionPageFactory
+from tests.conftest import newsroom_staff, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def desk(db):
-    groups = desk_roles_ensure()
-    people = {}
-    for name, group in (("wren", WRITERS), ("ed", EDITORS), ("cora", CHIEF_EDITORS)):
-        user = get_user_model().objects.create_user(name, f"{name}@example.org", "pw")
-        user.groups.set([groups[group]])
-        people[name] = user
+    # The queue releases only inside the desk's active hours (by default 09:00-22:00 in the
+    # outlet's zone): open them all day, whatever the hour the suite runs at.
+    hours = DeskSettings.load()
+    hours.active_from, hours.active_until = time(0), time(23, 59, 59)
+    hours.save()
+    people = newsroom_staff({"wren": WRITERS, "ed": EDITORS, "cora": CHIEF_EDITORS})
     people["section"] = SectionPageFactory(title="Politics", slug="politics")
     return people
 
@@ -159,7 +161,7 @@ def test_only_the_chief_editor_runs_outlet_settings(client, desk):
     """Site settings belong to the chief editor, not to editors or writers."""
     url = f"/admin/settings/core/outletsettings/{Site.objects.get(is_default_site=True).pk}/"
     for name, allowed in (("wren", False), ("ed", False), ("cora", True)):
-        client.force_login(desk[name])
+        sign_in_verified(client, desk[name])
         assert (client.get(url).status_code == 200) is allowed, name
 
 
@@ -174,5 +176,5 @@ def test_editors_follow_telegram_deliveries_but_writers_do_not(client, desk):
     """The channel's delivery records are on the desk's screens, not the writers'."""
     url = reverse("telegramdelivery:index")
     for name, allowed in (("wren", False), ("ed", True), ("cora", True)):
-        client.force_login(desk[name])
+        sign_in_verified(client, desk[name])
         assert (client.get(url).status_code == 200) is allowed, name

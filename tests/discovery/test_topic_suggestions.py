@@ -206,3 +206,21 @@ def test_writers_see_suggestions_but_cannot_create_topics(client, editor_story):
         reverse("discovery_topic_promote", args=(story.pk,)), {"topic_name": "Poti Harbour"}
     )
     assert response.status_code in (302, 403) and not Topic.objects.filter(name="Poti Harbour")
+
+
+def test_a_promoted_topic_with_accents_gets_an_address_readers_can_open(client, editor_story):
+    """ "Zoë Brandt" becomes /topics/zoe-brandt/, and the story linking to it still renders."""
+    from django.urls import reverse
+
+    from broadsheet.articles.models import ArticlePage
+    from broadsheet.topics.models import Topic
+
+    story, users = editor_story
+    client.force_login(users["ed"])
+    client.post(reverse("discovery_topic_promote", args=(story.pk,)), {"topic_name": "Zoë Brandt"})
+    topic = Topic.objects.get(name="Zoë Brandt")
+    assert topic.slug == "zoe-brandt"
+    ArticlePage.objects.get(pk=story.pk).get_latest_revision().publish()
+    client.logout()
+    assert client.get(f"/topics/{topic.slug}/").status_code == 200
+    assert client.get(ArticlePage.objects.get(pk=story.pk).url).status_code == 200

@@ -175,6 +175,15 @@ def test_an_explicit_slug_updates_the_article_already_at_that_address(tmp_path, 
     assert ArticlePage.objects.count() == 1
 
 
+def test_people_and_topics_with_accents_get_addresses_readers_can_open(client, tmp_path, sections):
+    """Author and topic URLs take ASCII slugs: "Zoë Ferro" is /authors/zoe-ferro/."""
+    run_import(tmp_path, [story(slug="tolls", authors=["Zoë Ferro"], topics=["Ködür", "远征"])])
+    assert Author.objects.get().slug == "zoe-ferro"
+    assert set(Topic.objects.values_list("slug", flat=True)) == {"kodur", "topic"}
+    assert client.get("/economy/tolls/").status_code == 200
+    assert client.get("/authors/zoe-ferro/").status_code == 200
+
+
 def test_naive_times_are_read_in_the_outlet_time_zone(tmp_path, sections):
     """A time without an offset is the outlet's local time (Asia/Baku by default)."""
     run_import(tmp_path, [story(published_at="2025-03-04T09:30:00")])
@@ -186,26 +195,6 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
     """No traceback: the command says which file it could not find."""
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_articles", str(tmp_path / "nope.jsonl"))
-
-
-@pytest.fixture
-def image_server(tmp_path):
-    """A real HTTP server on loopback with one good image and two that must be refused."""
-    import threading
-    from functools import partial
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    from PIL import Image
-
-    Image.new("RGB", (1200, 800), (30, 90, 140)).save(tmp_path / "harbour.jpg")
-    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>')
-    (tmp_path / "page.jpg").write_text("<html>not an image</html>")
-    handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
-    handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 def test_image_urls_are_fetched_checked_and_attached_after_the_import(

@@ -1,32 +1,23 @@
-"""Template helpers every reader page uses: datelines and pagination links."""
+"""Template helpers every reader page uses: datelines, story lists and pagination links."""
 
 from datetime import datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+
+from broadsheet.core import cards
 
 register = template.Library()
 
 
-def dateline_text(moment: datetime) -> str:
-    """`22 June 2024 - 18:24`, in the active (the outlet's) time zone."""
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y - %H:%M}"
-
-
 @register.simple_tag
 def dateline(moment: datetime | None, css_class: str = "dateline"):
+    """`<time>` reading `22 June 2024 - 18:24`, in the active (the outlet's) time zone."""
     if moment is None:
         return ""
-    local = timezone.localtime(moment)
-    # Written directly rather than through format_html, on every line of every list: the date
-    # parts are digits and month names, so only the class needs escaping.
-    return mark_safe(
-        f'<time class="{escape(css_class)}" datetime="{local.isoformat(timespec="seconds")}">'
-        f"{dateline_text(local)}</time>"
-    )
+    # The date parts are digits and month names: only the class needs escaping (cards.py).
+    return mark_safe(cards.dateline_html(moment, timezone.get_current_timezone(), css_class))
 
 
 @register.simple_tag(takes_context=True)
@@ -41,36 +32,52 @@ def page_query(context, number: int) -> str:
     return f"{path}?{encoded}" if encoded else path
 
 
-# Card and lead-image widths; the browser picks from srcset by the layout's `sizes`.
-CARD_WIDTHS = (320, 640)
-LEAD_WIDTHS = (640, 960, 1280)
+# One responsive <img> for every picture on the site (cards.py).
+picture = register.simple_tag(cards.picture, name="picture")
 
 
-@register.simple_tag
-def picture(image, *, ratio: str = "16x9", widths: str = "card", sizes: str = "100vw", eager=False):
-    """One responsive <img>: Wagtail renditions in srcset, width/height set, lazy unless eager."""
-    if image is None:
-        return ""
-    w_ratio, h_ratio = (int(part) for part in ratio.split("x"))
-    chosen = LEAD_WIDTHS if widths == "lead" else CARD_WIDTHS
-    specs = [f"fill-{w}x{w * h_ratio // w_ratio}" for w in chosen]
-    renditions = image.get_renditions(*specs)
-    # Wagtail never upscales: on a small original several specs come out the same width, and
-    # a srcset may name each width once.
-    by_width = {}
-    for spec in specs:
-        by_width.setdefault(renditions[spec].width, renditions[spec])
-    ordered = list(by_width.values())
-    fallback = ordered[0]
-    srcset = ", ".join(f"{r.url} {r.width}w" for r in ordered)
-    return format_html(
-        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" loading="{}" '
-        'decoding="async">',
-        fallback.url,
-        srcset,
-        sizes,
-        fallback.width,
-        fallback.height,
-        image.default_alt_text or "",
-        "eager" if eager else "lazy",
-    )
+def request_links(context) -> cards.StoryLinks:
+    return cards.StoryLinks.for_request(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, page) -> str:
+    """`{% pageurl page %}`, without asking the page where it is when the address is known."""
+    return request_links(context)(page)
+
+
+@register.simple_tag(takes_context=True)
+def story_card(context, article, *, image=False, deck=False, level=2, size="", eager=False):
+    """One story's card: a picture and deck if asked, its label, dateline and headline."""
+    links = request_links(context)
+    options = {"image": image, "deck": deck, "level": level, "size": size, "eager": eager}
+    return mark_safe(cards.story_card(article, links, **options))
+
+
+@register.simple_tag(takes_context=True)
+def story_cards(context, articles, *, image=False, deck=False, level=2):
+    links = request_links(context)
+    return mark_safe(cards.story_cards(articles, links, image=image, deck=deck, level=level))
+
+
+@register.simple_tag(takes_context=True)
+def story_list(context, articles, *, level=2, empty=""):
+    """A listing's cards with pictures and decks, or `empty` when it has none."""
+    return mark_safe(cards.story_list(articles, request_links(context), level=level, empty=empty))
+
+
+@register.simple_tag(takes_context=True)
+def news_rows(context, articles, *, empty=""):
+    return mark_safe(cards.news_rows(articles, request_links(context), empty=empty))
+
+
+@register.simple_tag(takes_context=True)
+def latest_news(context, articles):
+    links = request_links(context)
+    return mark_safe(cards.latest_news(articles, links))
+
+
+@register.simple_tag(name="link")
+def link(name: str) -> str:
+    """`{% url name %}` for an address without arguments, reversed once per process."""
+    return cards.reverse_once(name)

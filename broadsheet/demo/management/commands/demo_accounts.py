@@ -11,3 +11,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (admin at /admin/, kept in {demo_logins_path()}):")
         for login in logins:
             self.stdout.write(f"  {login.role:<28} {login.username} / {login.password}")
+            if login.two_step:
+                self.stdout.write(
+                    f"  {'':<28} then the code from: python manage.py demo_totp_code "
+                    f"{login.username}"
+                )
