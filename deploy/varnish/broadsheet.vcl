@@ -30,14 +30,11 @@ sub vcl_recv {
             return (synth(403, "Forbidden"));
         }
         if (req.http.xkey-purge) {
-            # A hard purge while Broadsheet answers: the next reader gets the new page, never
-            # one more stale copy (a soft purge would serve one from grace). While it is down,
-            # a soft purge keeps the old copy for stale-if-error.
-            if (std.healthy(req.backend_hint)) {
-                set req.http.Bs-Purged = xkey.purge(req.http.xkey-purge);
-            } else {
-                set req.http.Bs-Purged = xkey.softpurge(req.http.xkey-purge);
-            }
+            # A soft purge: the copy goes stale but stays for stale-if-error, so a reader still
+            # gets a page when the refetch fails (Broadsheet answers its probe while its
+            # database restarts: `make soak` saw 500s for pages purged whole). vcl_hit tells a
+            # purged copy from an expired one and makes the next reader wait for the new page.
+            set req.http.Bs-Purged = xkey.softpurge(req.http.xkey-purge);
             return (synth(200, "Purged " + req.http.Bs-Purged));
         }
         return (purge);
@@ -85,6 +82,12 @@ sub vcl_hit {
     if (req.http.Bs-Stale-If-Error || !std.healthy(req.backend_hint)) {
         set req.http.Bs-Stale = "if-error";
         return (deliver);
+    }
+    # Stale before its time: purged. The reader waits for the new page, never gets one more
+    # stale copy; if that fetch fails, vcl_synth comes back for this copy.
+    if (std.real(obj.http.Bs-Fresh-Until, 0) > std.time2real(now, 0)) {
+        set req.http.Bs-Revalidate = "1";
+        return (restart);
     }
     # Within stale-while-revalidate the reader gets the stale copy at once and a background
     # fetch refreshes it; past it, the reader waits for a fresh one (Varnish 7.1 has no
@@ -145,6 +148,9 @@ sub vcl_backend_response {
     }
     # Past grace the copy still answers a conditional request to Broadsheet (a 304 is cheap).
     set beresp.keep = 1d;
+    # When the copy would expire by itself (seconds since the epoch): one stale before then
+    # was purged (vcl_hit).
+    set beresp.http.Bs-Fresh-Until = std.time2real(now + beresp.ttl, 0);
 }
 
 sub vcl_backend_error {
@@ -167,6 +173,7 @@ sub vcl_deliver {
     # The surrogate keys and the revalidation window are for this cache, not for readers.
     unset resp.http.xkey;
     unset resp.http.Bs-Stale-While-Revalidate;
+    unset resp.http.Bs-Fresh-Until;
     if (obj.uncacheable) {
         set resp.http.X-Cache = "PASS";
     } else if (obj.hits > 0) {

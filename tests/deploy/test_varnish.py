@@ -298,6 +298,21 @@ def test_stale_if_error_serves_the_old_copy_when_broadsheet_fails(backend, varni
     assert request(varnish, "/never-cached/").status == 500
 
 
+def test_a_purged_page_is_still_served_when_its_refetch_fails(backend, varnish):
+    """Broadsheet answers its probe while its database restarts, and its pages fail: a page
+    purged just then is served as it was rather than as an error, and the new one follows."""
+    backend.page("/news/a/", "v1", xkey="article-1")
+    request(varnish, "/news/a/")
+    backend.failing = True
+    assert request(varnish, "/", method="PURGE", headers={"xkey-purge": "article-1"}).status == 200
+    answer = request(varnish, "/news/a/")
+    assert (answer.status, answer.text) == (200, "v1")
+    assert "stale-if-error" in answer.getheader("X-Cache")
+    backend.failing = False
+    backend.page("/news/a/", "v2", xkey="article-1")
+    assert request(varnish, "/news/a/").text == "v2"
+
+
 def test_stale_if_error_when_broadsheet_is_down(backend, varnish):
     """With Broadsheet gone, readers get the cached pages; purges keep them for that."""
     backend.page("/news/a/", "v1", cache_control="public, s-maxage=1", xkey="article-1")
