@@ -6,7 +6,7 @@ would) and each surface, still served through the page cache, must be byte for b
 fresh render shows.
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils import timezone
 from broadsheet.articles.models import ArticleByline, ArticlePage
 from broadsheet.caching.clock import ReleaseWatch
 from broadsheet.core.models import OutletSettings
-from broadsheet.desk.models import BreakingNews, Correction
+from broadsheet.desk.models import BreakingNews, Correction, DeskSettings
 from broadsheet.desk.queue import queue_entry_add, queue_release_due
 from tests.caching.conftest import reader_surfaces
 
@@ -152,6 +152,10 @@ def test_an_unpublished_story_leaves_every_surface(desk, room):
 
 def test_a_story_released_from_the_queue_reaches_every_surface(desk, room):
     """The worker's clock releases the queue's head at its slot: a publish like any other."""
+    # The queue releases only inside the desk's active hours: all day, whenever this runs.
+    hours = DeskSettings.load()
+    hours.active_from, hours.active_until = time(0), time(23, 59, 59)
+    hours.save()
     draft = room.politics.add_child(instance=ArticlePage(title=HEADLINE, live=False))
     draft.save_revision()
     queue_entry_add(article=draft)
