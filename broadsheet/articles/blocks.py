@@ -1,7 +1,9 @@
 """The blocks an article body is built from."""
 
 import re
+from functools import lru_cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property
 from wagtail import blocks
@@ -47,26 +49,21 @@ class VideoStructValue(blocks.StructValue):
         return video_embed_url(self.get("url", ""))
 
 
-# Embeds are built from an allow-list rather than fetched: no third-party script, no oEmbed call.
-VIDEO_PROVIDERS = {
-    "youtube": re.compile(
-        r"^https://(?:www\.)?(?:youtube\.com/watch\?v=|youtu\.be/|youtube\.com/embed/)"
-        r"(?P<id>[A-Za-z0-9_-]{11})"
-    ),
-    "vimeo": re.compile(r"^https://(?:www\.)?vimeo\.com/(?P<id>\d{6,12})"),
-}
-VIDEO_EMBED_URLS = {
-    "youtube": "https://www.youtube-nocookie.com/embed/{id}",
-    "vimeo": "https://player.vimeo.com/video/{id}",
-}
-
-
 def video_embed_url(url: str) -> str | None:
-    for provider, pattern in VIDEO_PROVIDERS.items():
+    """The player address for a video from an allowed provider (VIDEO_EMBED_PROVIDERS)."""
+    providers = tuple(
+        (spec["address"], spec["player"]) for spec in settings.VIDEO_EMBED_PROVIDERS.values()
+    )
+    for pattern, player in video_providers(providers):
         match = pattern.match(url or "")
         if match:
-            return VIDEO_EMBED_URLS[provider].format(id=match["id"])
+            return player.format(id=match["id"])
     return None
+
+
+@lru_cache(maxsize=8)
+def video_providers(providers: tuple) -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(address), player) for address, player in providers]
 
 
 class VideoBlock(blocks.StructBlock):
@@ -84,7 +81,10 @@ class VideoBlock(blocks.StructBlock):
         if video_embed_url(value.get("url")) is None:
             raise blocks.StructBlockValidationError(
                 block_errors={
-                    "url": ValidationError("Only YouTube and Vimeo videos can be embedded.")
+                    "url": ValidationError(
+                        "Only videos from %(providers)s can be embedded.",
+                        params={"providers": ", ".join(settings.VIDEO_EMBED_PROVIDERS)},
+                    )
                 }
             )
         return value

@@ -2,6 +2,7 @@
 
 import warnings
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -299,15 +300,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Video embeds: the allow-list of providers. Each maps the address an editor pastes (a pattern
+# with the video's `id`) to its player's address; no oEmbed call, no provider's script. A
+# provider added here is accepted by the video block and its player's origin joins frame-src.
+VIDEO_EMBED_PROVIDERS = {
+    "YouTube": {
+        "address": r"^https://(?:www\.)?(?:youtube\.com/watch\?v=|youtu\.be/|youtube\.com/embed/)"
+        r"(?P<id>[A-Za-z0-9_-]{11})",
+        "player": "https://www.youtube-nocookie.com/embed/{id}",
+    },
+    "Vimeo": {
+        "address": r"^https://(?:www\.)?vimeo\.com/(?P<id>\d{6,12})",
+        "player": "https://player.vimeo.com/video/{id}",
+    },
+}
+VIDEO_PLAYER_ORIGINS = sorted(
+    "{0.scheme}://{0.netloc}".format(urlsplit(provider["player"]))
+    for provider in VIDEO_EMBED_PROVIDERS.values()
+)
+
 # Reader pages run no script at all (JSON-LD is data, not script): a policy that allows none,
-# styles and images from this site only, and video frames from the two embed providers.
+# styles and images from this site only, and video frames from the embed providers' players.
 SECURE_CSP = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.NONE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, *media_origins(ENV)],
     "font-src": [CSP.SELF],
-    "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+    "frame-src": VIDEO_PLAYER_ORIGINS,
     "form-action": [CSP.SELF],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
@@ -320,7 +340,7 @@ ADMIN_CSP = {
     "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:", "blob:", *media_origins(ENV)],
-    "frame-src": [CSP.SELF, "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+    "frame-src": [CSP.SELF, *VIDEO_PLAYER_ORIGINS],
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
