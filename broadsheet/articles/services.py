@@ -8,7 +8,7 @@ from functools import cache
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import router, transaction
-from django.db.models import CharField, F, OuterRef, Subquery
+from django.db.models import CharField, F, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import slugify
@@ -27,6 +27,9 @@ from broadsheet.topics.models import Topic
 # Rows per INSERT: well inside SQLite's and PostgreSQL's bound-parameter limits for every table
 # written here, and large enough that a batch costs a handful of round trips.
 BULK_BATCH_SIZE = 500
+# Wagtail's slug field, and room for unique_slug's `-N` on a slug cut to fit it.
+SLUG_LENGTH = 255
+NUMBER_ROOM = 8
 
 
 @dataclass
@@ -44,12 +47,28 @@ class ArticleDraft:
     experts: Sequence[Expert] = field(default_factory=tuple)
 
 
-def _children_state(parent: Page) -> tuple[int, set[str]]:
-    """The last used path step under `parent` and the slugs its children already use."""
+def _children_state(parent: Page, wanted: set[str]) -> tuple[int, set[str]]:
+    """The last used path step under `parent`, and those of the `wanted` slugs (with their
+    numbered variants) that its children already use.
+
+    Only those: a section of a million-story archive has hundreds of thousands of children, and
+    reading every one of their slugs for each chunk made an import slower the bigger it grew.
+    """
     children = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
     last_path = children.order_by("-path").values_list("path", flat=True).first()
     last_step = Page._str2int(last_path[-Page.steplen :]) if last_path else 0
-    return last_step, set(children.values_list("slug", flat=True))
+    taken = set(children.filter(slug__in=wanted).values_list("slug", flat=True))
+    if taken:
+        # unique_slug numbers a taken slug as `slug-2`, `slug-3`…, cut to fit.
+        variants = Q()
+        for slug in taken:
+            variants |= Q(slug__startswith=f"{slug[: SLUG_LENGTH - NUMBER_ROOM]}-")
+        taken |= set(children.filter(variants).values_list("slug", flat=True))
+    return last_step, taken
+
+
+def _wanted_slug(article: ArticlePage) -> str:
+    return article.slug or slugify(article.title, allow_unicode=True)[:SLUG_LENGTH] or "article"
 
 
 @transaction.atomic
@@ -92,7 +111,10 @@ def _pages_insert(
     for parent in parents.values():
         if not ArticlePage.can_exist_under(parent):
             raise ValueError(f"An article cannot go under {parent.title!r} (page {parent.pk}).")
-    tree_state = {pk: _children_state(parent) for pk, parent in parents.items()}
+    wanted = {pk: set() for pk in parents}
+    for draft in drafts:
+        wanted[draft.section.pk].add(_wanted_slug(draft.article))
+    tree_state = {pk: _children_state(parent, wanted[pk]) for pk, parent in parents.items()}
     last_step = {pk: step for pk, (step, __) in tree_state.items()}
     added = dict.fromkeys(parents, 0)
 
@@ -105,9 +127,7 @@ def _pages_insert(
             raise PathOverflow(f"Section {parent.pk} has no room for more children.")
         published_at = article.first_published_at or now
         article.slug = unique_slug(
-            article.slug or slugify(article.title, allow_unicode=True)[:255] or "article",
-            tree_state[parent.pk][1],
-            max_length=255,
+            _wanted_slug(article), tree_state[parent.pk][1], max_length=SLUG_LENGTH
         )
         article.path = Page._get_path(parent.path, parent.depth + 1, last_step[parent.pk])
         article.depth = parent.depth + 1

@@ -179,6 +179,19 @@ def test_slugs_are_unique_among_siblings(desks):
     assert len({a.url for a in articles}) == 3
 
 
+def test_numbered_addresses_already_taken_are_skipped(desks):
+    """A later batch finds the numbered addresses earlier ones handed out and goes past them;
+    a headline merely starting like a taken one keeps its own address."""
+    politics, _ = desks
+    articles_bulk_create(drafts=[draft(politics, "Budget vote delayed") for _ in range(3)])
+    articles_bulk_create(drafts=[draft(politics, "Budget vote delayed again")])
+    later = articles_bulk_create(
+        drafts=[draft(politics, "Budget vote delayed"), draft(politics, "Budget vote")]
+    )
+
+    assert [a.slug for a in later] == ["budget-vote-delayed-4", "budget-vote"]
+
+
 def test_editors_can_open_and_republish_an_imported_article(client, desks):
     """The admin editor opens an imported story, and publishing it again works as usual."""
     editor = get_user_model().objects.create_superuser("chief", "chief@example.org", "pw")
