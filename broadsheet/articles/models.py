@@ -4,8 +4,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.base import ModelState
-from django.db.models.signals import post_init, pre_init
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +16,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from broadsheet.articles.blocks import ArticleBodyBlock
-from broadsheet.core.pages import RestrictionsReadAhead
+from broadsheet.core.pages import QuickReadBack, RestrictionsReadAhead
 from broadsheet.core.sanitise import html_plain_text
 from broadsheet.discovery.panels import TopicSuggestionsPanel
 from broadsheet.distribution.telegram.panels import TelegramDeliveryPanel
@@ -56,7 +54,7 @@ KIND_LABELS = {
 ARTICLE_RESERVED_SLUGS = frozenset({"feed", "feed.json"})
 
 
-class ArticlePage(RestrictionsReadAhead, Page):
+class ArticlePage(QuickReadBack, RestrictionsReadAhead, Page):
     """A story: news item, interview, opinion, analysis, review, feature or republished piece."""
 
     deck = models.CharField(max_length=200, blank=True, help_text="The line under the headline.")
@@ -202,23 +200,6 @@ class ArticlePage(RestrictionsReadAhead, Page):
         if self.embargo_until and self.first_published_at:
             self.first_published_at = self.embargo_until
         return super().save(*args, **kwargs)
-
-    @classmethod
-    def from_db(cls, db, field_names, values, *, fetch_mode=None):
-        # Model.__init__, Page's and modelcluster's (which walks every child relation on each
-        # call) do nothing for a row read back, yet cost more than the query on a list of forty
-        # stories. Field values are set as Model.__init__ sets them, through their descriptors.
-        if pre_init.has_listeners(cls) or post_init.has_listeners(cls):
-            return super().from_db(db, field_names, values, fetch_mode=fetch_mode)
-        story = cls.__new__(cls)
-        state = story._state = ModelState()
-        state.adding = False
-        state.db = db
-        if fetch_mode is not None:
-            state.fetch_mode = fetch_mode
-        for name, value in zip(field_names, values, strict=True):
-            setattr(story, name, value)
-        return story
 
     def get_url_parts(self, request=None):
         # Wagtail reverses its serve view for every link, which costs more than the rest of a

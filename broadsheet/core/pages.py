@@ -41,9 +41,10 @@ class QuickReadBack:
     """Page mixin: a row read back from the database becomes a page without running __init__.
 
     Model.__init__, Page's and modelcluster's (which walks every child relation on each call) do
-    nothing for a row read back, yet cost more than the query that reads the menu's sections on
-    every request. Field values are set as Model.__init__ sets them, through their descriptors
-    (as ArticlePage.from_db does for lists of stories).
+    nothing for a row read back, yet cost more than the query behind a list of forty stories, or
+    the one that reads the menu's sections on every request. Field values are set as
+    Model.__init__ sets them, through their descriptors. Stories, sections and the home page
+    use it.
     """
 
     @classmethod
