@@ -69,4 +69,7 @@ def test_a_section_without_stories_says_so(client, caplog):
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.select_one(".layout__main .empty").get_text() == "Nothing published here yet."
-    assert "built afresh" not in caplog.text
+    # On PostgreSQL the site lookup (core/outlet.py) is built afresh too, and says so in the
+    # first test that looks a site up: what matters here is the section's own listing.
+    afresh = [r.getMessage() for r in caplog.records if "built afresh" in r.getMessage()]
+    assert [message for message in afresh if "sites_for_host" not in message] == []
