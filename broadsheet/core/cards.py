@@ -151,6 +151,12 @@ def picture(image, *, ratio: str = "16x9", widths: str = "card", sizes: str = "1
     )
 
 
+def second_line_markup(article, *, tag: str, css_class: str) -> str:
+    """A story's second line in the list's own element, or nothing when it has none."""
+    second_line = article.second_line
+    return f'<{tag} class="{css_class}">{escape(second_line)}</{tag}>' if second_line else ""
+
+
 def story_card(article, links, *, image=False, deck=False, level=2, size="", eager=False) -> str:
     url = escape(links(article))
     picture_html = ""
@@ -159,10 +165,7 @@ def story_card(article, links, *, image=False, deck=False, level=2, size="", eag
             f'<a class="card__image" href="{url}" tabindex="-1" aria-hidden="true">'
             f"{picture(article.lead_image, sizes=CARD_IMAGE_SIZES, eager=eager)}</a>"
         )
-    second_line = article.second_line
-    second_line_html = (
-        f'<p class="card__second-line">{escape(second_line)}</p>' if second_line else ""
-    )
+    second_line_html = second_line_markup(article, tag="p", css_class="card__second-line")
     deck_html = f'<p class="card__deck">{escape(article.deck)}</p>' if deck and article.deck else ""
     size_class = f" card--{escape(size)}" if size else ""
     level = level or 3
@@ -189,10 +192,7 @@ def story_list(articles, links, *, level=2, empty="") -> str:
 
 
 def news_row(article, links) -> str:
-    second_line = article.second_line
-    second_line_html = (
-        f'<span class="news-rows__second-line">{escape(second_line)}</span>' if second_line else ""
-    )
+    second_line_html = second_line_markup(article, tag="span", css_class="news-rows__second-line")
     return (
         f'<li class="news-rows__item">\n    {dateline(article.first_published_at)}\n    <div>\n'
         f'      <span class="label">{escape(article.display_label)}</span>\n'
@@ -211,10 +211,7 @@ def news_rows(articles, links, *, empty="") -> str:
 
 
 def latest_news_item(item, links) -> str:
-    second_line = item.second_line
-    second_line_html = (
-        f'<span class="latest__second-line">{escape(second_line)}</span>' if second_line else ""
-    )
+    second_line_html = second_line_markup(item, tag="span", css_class="latest__second-line")
     return (
         f'\n      <li class="latest__item">\n        {dateline(item.first_published_at)}\n'
         f'        <a class="latest__headline" href="{escape(links(item))}">'
