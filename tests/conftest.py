@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.files.images import ImageFile
 from django.db import connection, connections
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image as PillowImage
@@ -41,6 +42,14 @@ from broadsheet.topics.models import Topic
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
 UTC = ZoneInfo("UTC")
+
+
+def outlet_today():
+    """Today on the outlet's clock, as the day archive counts days. The test process runs in UTC,
+    and between 20:00 and midnight UTC it is already tomorrow in an outlet four hours ahead."""
+    from broadsheet.core.outlet import outlet_settings
+
+    return timezone.localdate(timezone=outlet_settings().zone)
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from playwright.sync_api import expect
 from wagtail.models import WorkflowState
 
@@ -11,6 +10,7 @@ from broadsheet.articles.models import ArticlePage
 from broadsheet.desk.models import DeskSettings
 from broadsheet.desk.roles import EDITORS, WRITERS, desk_roles_ensure
 from broadsheet.sections.factories import SectionPageFactory
+from tests.conftest import outlet_today
 
 pytestmark = [
     pytest.mark.browser,
@@ -82,6 +82,6 @@ def test_writer_submits_editor_approves_into_the_queue_and_it_goes_live_at_its_s
             break
         reader.wait_for_timeout(500)
     expect(reader.locator(".latest__headline").first).to_have_text(HEADLINE)
-    today = timezone.localdate()
+    today = outlet_today()
     reader.goto(f"/news/{today:%Y/%m/%d}/")
     expect(reader.locator(".news-rows__headline").first).to_have_text(HEADLINE)

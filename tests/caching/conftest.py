@@ -19,6 +19,7 @@ from broadsheet.sections.factories import SectionPageFactory
 from broadsheet.sections.models import SectionPage
 from broadsheet.topics.factories import TopicFactory
 from broadsheet.topics.models import Topic
+from tests.conftest import outlet_today
 
 PAGE_CACHE_BACKENDS = {"pages": {"BACKEND": "broadsheet.caching.backends.PageCacheBackend"}}
 
@@ -72,7 +73,7 @@ def room(db):
 
 def reader_surfaces(room: Room) -> dict[str, str]:
     """Every reader page type, by name: pages, directories, archives, feeds and sitemaps."""
-    today = timezone.localdate()
+    today = outlet_today()
     return {
         "home": "/",
         "section": room.politics.url,

@@ -9,6 +9,7 @@ from broadsheet.desk.models import BreakingNews, Correction
 from broadsheet.experts.factories import ExpertFactory
 from broadsheet.sections.factories import SectionPageFactory
 from broadsheet.topics.factories import TopicFactory
+from tests.conftest import outlet_today
 
 pytestmark = pytest.mark.django_db
 EMBARGOED_HEADLINE = "Cabinet reshuffle names new finance minister"
@@ -51,7 +52,7 @@ def newsroom(db):
 
 
 def reader_surfaces(room):
-    today = timezone.localdate()
+    today = outlet_today()
     return [
         "/",
         "/politics/",

@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from broadsheet.articles.models import ArticlePage
-from tests.conftest import sign_in_verified
+from tests.conftest import outlet_today, sign_in_verified
 from tests.hostile.browser import PROVOKE, ScriptWatch
 from tests.hostile.conftest import SEARCH_PARAMETERS, UNREAD
 from tests.hostile.desk_forms import (
@@ -130,7 +130,7 @@ def test_no_payload_stored_through_the_desk_runs(
             f"/experts/hostile-expert-{number}/",
         ):
             check(watches, path, bypassed_only=True)
-    today = timezone.localdate().strftime("%Y/%m/%d")
+    today = outlet_today().strftime("%Y/%m/%d")
     for path in (*LISTINGS, f"/news/{today}/", "/search/?q=hostile"):
         check(watches, path)
     for path in DOCUMENTS:
