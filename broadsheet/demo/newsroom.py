@@ -35,6 +35,7 @@ from broadsheet.demo.world import (
     YOUTUBE_CHANNEL_URL,
 )
 from broadsheet.demo.writing import DemoWriter, Illustration, Story, expert_bio
+from broadsheet.discovery.services import read_also_rebuild
 from broadsheet.experts.models import Expert
 from broadsheet.home.models import HomePage
 from broadsheet.sections.models import SectionPage
@@ -335,6 +336,16 @@ def demo_newsroom_create(
             drafts = [_draft(stories[i], times[i], images=images, **related) for i in batch]
             articles_bulk_create(drafts=drafts)
             report(f"articles {batch.stop}/{articles} ({time.perf_counter() - started:.1f} s)")
+
+    # The worker ranks each story's Read also as it is published; stories made in bulk skip that,
+    # and a story page without its ranking falls back to a slower, plainer query.
+    ranked = read_also_rebuild(
+        now=now,
+        progress=lambda done: report(
+            f"Read also {done.ranked}/{done.total} ({time.perf_counter() - started:.1f} s)"
+        ),
+    )
+    report(f"Read also ranked for {ranked.ranked} stories ({time.perf_counter() - started:.1f} s)")
 
     return NewsroomSummary(
         sections=len(sections),

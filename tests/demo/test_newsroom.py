@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.html import escape
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
@@ -18,6 +19,7 @@ from broadsheet.demo.images import illustration_jpeg
 from broadsheet.demo.newsroom import DEFAULT_ARTICLES, DEFAULT_DAYS, DEFAULT_SEED, newsroom_plan
 from broadsheet.demo.schedule import release_times
 from broadsheet.demo.themes import THEME_BY_NAME, THEMES
+from broadsheet.discovery.models import ReadAlsoPick
 from broadsheet.experts.models import Expert
 from broadsheet.sections.models import SectionPage
 from broadsheet.topics.models import Topic
@@ -195,6 +197,19 @@ def test_demo_stories_on_a_topic_share_its_words(generated):
             break
     assert found, f"no story found by any word of {theme.name}"
     assert all(theme.name in {topic.name for topic in story.topics.all()} for story in found)
+
+
+def test_every_demo_story_has_its_read_also_ranked(generated, client):
+    """Stories made in bulk bypass the worker's ranking on publish: the demo ranks them itself,
+    so a reader of the demo sees ranked blocks, not the fallback of recent stories."""
+    stories = ArticlePage.objects.live()
+    ranked = set(ReadAlsoPick.objects.values_list("article_id", flat=True).distinct())
+    assert ranked == set(stories.values_list("pk", flat=True))
+    story = stories.filter(topics__isnull=False).order_by("-first_published_at").first()
+    first = ReadAlsoPick.objects.filter(article=story).order_by("position").first().related
+    page = client.get(story.url).content.decode()
+    read_also = page[page.index('class="read-also') :]
+    assert first.title in read_also[:4000] or escape(first.title) in read_also[:4000]
 
 
 def test_running_the_demo_again_changes_nothing(generated):
