@@ -5,6 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from broadsheet.articles.factories import ArticlePageFactory
+from broadsheet.articles.models import ArticlePage
 from broadsheet.authors.factories import AuthorFactory
 from broadsheet.core.outlet import outlet_settings
 from broadsheet.experts.factories import ExpertFactory
@@ -113,3 +114,32 @@ def test_unpublished_article_is_gone_for_readers(client, interview):
     """Unpublishing takes the article off the site."""
     interview.unpublish()
     assert client.get("/interviews/river-treaty/").status_code == 404
+
+
+def test_body_text_blocks_render_their_markup_escaped(client, interview):
+    """Each text block of the body has its own markup; what an editor typed is text, and a link to
+    another story in rich text points at that story's address."""
+    other = ArticlePage.objects.live().exclude(pk=interview.pk).first()
+    interview.body = [
+        ("heading", "Costs & <b>benefits</b>"),
+        ("paragraph", f'<p>See <a linktype="page" id="{other.pk}">the earlier piece</a>.</p>'),
+        ("quote", {"text": "First line\nSecond <line>", "speaker": "Ana Ruiz", "role": ""}),
+        ("pull_quote", {"text": "Water is <politics>"}),
+        ("question_answer", {"question": "Why <now>?", "answer": "<p><b>Because</b>.</p>"}),
+    ]
+    interview.save_revision().publish()
+    soup = BeautifulSoup(client.get("/interviews/river-treaty/").content, "html.parser")
+    body = soup.select_one(".article__body")
+    assert body.select_one("h2.article__subhead").get_text() == "Costs & <b>benefits</b>"
+    assert body.select_one(".prose a")["href"] == other.url
+    quote = body.select_one("figure.quote")
+    assert [str(part) for part in quote.blockquote.p.contents] == [
+        "First line",
+        "<br/>",
+        "Second <line>",
+    ]
+    assert quote.figcaption.get_text() == "Ana Ruiz"
+    assert body.select_one("aside.pull-quote").get_text() == "Water is <politics>"
+    assert body.select_one(".qa__question").get_text() == "Why <now>?"
+    assert body.select_one(".qa__answer b").get_text() == "Because"
+    assert not body.find("politics") and not body.find("now")
