@@ -20,6 +20,7 @@ from django.db.models.base import ModelState
 from django.db.models.functions import Now
 from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
+from wagtail.images import get_image_model
 
 from broadsheet.articles.models import ArticleByline, ArticlePage
 from broadsheet.authors.models import Author
@@ -479,8 +480,23 @@ def credit_rows(article_id: int) -> QuerySet:
     )
 
 
+@prepared
+def image_renditions(image_id: int) -> QuerySet:
+    return get_image_model().get_rendition_model().objects.filter(image_id=image_id)
+
+
+def lead_image_renditions_read(article: ArticlePage) -> None:
+    """Every rendition of the story's lead image, in one query, for the page's <picture> and its
+    social card to pick from (Wagtail looks among an image's `prefetched_renditions` first).
+    Django's prefetch_related would cost the story page more than the query itself."""
+    image = article.lead_image if article.lead_image_id else None
+    if image is not None and getattr(image, "prefetched_renditions", None) is None:
+        image.prefetched_renditions = list(image_renditions(image.pk))
+
+
 def article_page_context(*, article: ArticlePage) -> dict:
     authors, topics, experts = story_credits(article=article)
+    lead_image_renditions_read(article)
     notes = article_corrections(article=article) if getattr(article, "has_notes", True) else []
     return {
         "corrections": notes,

@@ -9,13 +9,13 @@ link and the JSON-LD.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import DisallowedHost
-from django.db.models import prefetch_related_objects
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import to_locale
 
 from broadsheet.articles.models import ArticlePage
+from broadsheet.articles.selectors import lead_image_renditions_read
 from broadsheet.distribution import structured_data as sd
 from broadsheet.home.models import HomePage
 from broadsheet.sections.models import SectionPage
@@ -227,12 +227,11 @@ def article_card(context, *, article, outlet, absolute, base) -> PageCard:
 def lead_images(article, absolute) -> list[sd.ImageFacts]:
     """The 16:9, 4:3 and 1:1 renditions of the lead image that are large enough.
 
-    The image and all its renditions come in two queries, and the page's own <picture> then
-    finds its renditions among the prefetched ones.
+    The story page has read them already, with those its own <picture> shows.
     """
     if not article.lead_image_id:
         return []
-    prefetch_related_objects([article], "lead_image__renditions")
+    lead_image_renditions_read(article)
     image = article.lead_image
     alt = image.default_alt_text or ""
     renditions = image.get_renditions(*sd.ARTICLE_IMAGE_SPECS).values()

@@ -2,8 +2,10 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from django.utils import timezone
 
 from broadsheet.articles.factories import ArticlePageFactory
+from broadsheet.core.outlet import outlet_settings
 from broadsheet.sections.factories import SectionPageFactory
 from broadsheet.topics.factories import TopicFactory
 
@@ -24,7 +26,8 @@ def test_headlines_with_markup_characters_read_as_text_in_every_list(client):
         topics=[topic],
         is_top_story=True,
     )
-    day = story.first_published_at
+    # The day as the archive counts it, on the outlet's clock.
+    day = timezone.localtime(story.first_published_at, outlet_settings().zone)
     for url in ("/", "/economy/", "/topics/trade/", "/news/", f"/news/{day:%Y/%m/%d}/"):
         html = client.get(url).content.decode()
         soup = BeautifulSoup(html, "html.parser")
