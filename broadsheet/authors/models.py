@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
+
+from broadsheet.core.addresses import reverse_once
 
 
 class Author(index.Indexed, ClusterableModel):
@@ -46,7 +47,7 @@ class Author(index.Indexed, ClusterableModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("authors:detail", kwargs={"slug": self.slug})
+        return reverse_once("authors:detail", self.slug)
 
 
 class AuthorLink(Orderable):

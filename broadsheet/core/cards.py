@@ -11,11 +11,13 @@ from html import escape
 from urllib.parse import quote
 
 from django.conf import settings
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.http import RFC3986_SUBDELIMS
 from wagtail.models import Page, Site
+
+from broadsheet.core.addresses import reverse_once
 
 # Latest news columns kept (cards.latest_news): a few versions of one list, each 8 KB.
 LATEST_NEWS_VERSIONS = 64
@@ -53,20 +55,6 @@ def site_root_paths(request) -> list:
     except AttributeError:
         paths = request._wagtail_cached_site_root_paths = Site.get_site_root_paths()
         return paths
-
-
-def reverse_once(name: str, *args) -> str:
-    """reverse(name, args=args), worked out once per process.
-
-    Keyed by everything reverse() reads besides its arguments, so a test's own URLconf or a
-    script prefix gets its own.
-    """
-    return reversed_url(name, args, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
-
-
-@lru_cache(maxsize=4096)
-def reversed_url(name: str, args: tuple, root_urlconf, urlconf, script_prefix) -> str:
-    return reverse(name, args=args, urlconf=urlconf)
 
 
 class StoryLinks:

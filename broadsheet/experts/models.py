@@ -1,8 +1,9 @@
 from django.db import models
-from django.urls import reverse
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
+
+from broadsheet.core.addresses import reverse_once
 
 
 class Expert(index.Indexed, models.Model):
@@ -38,7 +39,7 @@ class Expert(index.Indexed, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("experts:detail", kwargs={"slug": self.slug})
+        return reverse_once("experts:detail", self.slug)
 
     @property
     def affiliation(self) -> str:

@@ -1,8 +1,9 @@
 from django.db import models
-from django.urls import reverse
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
+
+from broadsheet.core.addresses import reverse_once
 
 
 class Topic(index.Indexed, models.Model):
@@ -38,7 +39,7 @@ class Topic(index.Indexed, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("topics:detail", kwargs={"slug": self.slug})
+        return reverse_once("topics:detail", self.slug)
 
     @property
     def alias_list(self) -> list[str]:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from broadsheet.core import cards
+from broadsheet.core.addresses import reverse_once
 
 register = template.Library()
 
@@ -80,4 +81,4 @@ def latest_news(context, articles):
 @register.simple_tag(name="link")
 def link(name: str) -> str:
     """`{% url name %}` for an address without arguments, reversed once per process."""
-    return cards.reverse_once(name)
+    return reverse_once(name)
