@@ -65,7 +65,7 @@ class Plan:
     params: tuple
     # (parameter position, index of the value that goes there, whether it is a datetime the
     # database adapts, as it adapted the stand-in)
-    slots: tuple[tuple[int, int, bool], ...]
+    slots: tuple[tuple[int, int, bool, type | None], ...]
     # How each column is read back, per connection (one per thread): Django works it out again
     # on every query, column by column.
     converters: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)
@@ -107,6 +107,13 @@ def markers(types: tuple[type, ...], which: int) -> list:
     return found
 
 
+def same_kind(param, stand_in) -> bool:
+    """Whether a compiled parameter is the stand-in itself, as the database driver sends it."""
+    if type(param) is type(stand_in):
+        return True
+    return type(stand_in) is int and isinstance(param, int) and not isinstance(param, bool)
+
+
 def make_plan(build, shape: dict, types: tuple[type, ...]) -> Plan | None:
     compiled = []
     for which in (0, 1):
@@ -132,7 +139,7 @@ def make_plan(build, shape: dict, types: tuple[type, ...]) -> Plan | None:
             (
                 index
                 for index in range(len(types))
-                if type(param) is type(stand_ins[index])
+                if same_kind(param, stand_ins[index])
                 and param == stand_ins[index]
                 and other == others[index]
             ),
@@ -141,7 +148,9 @@ def make_plan(build, shape: dict, types: tuple[type, ...]) -> Plan | None:
         if index is None:
             preparable = False
         else:
-            slots.append((position, index, types[index] is datetime))
+            # PostgreSQL's backend sends some integers typed (psycopg's Int4): so do the values.
+            wrap = type(param) if type(param) is not type(stand_ins[index]) else None
+            slots.append((position, index, types[index] is datetime, wrap))
     if not sql and not other_sql:
         return None  # matches nothing whatever the values (e.g. a section without stories)
     if not preparable:
@@ -161,11 +170,11 @@ def make_plan(build, shape: dict, types: tuple[type, ...]) -> Plan | None:
 def plan_queryset(plan: Plan, values: tuple) -> QuerySet:
     params = list(plan.params)
     template = plan.template
-    for position, index, adapted in plan.slots:
+    for position, index, adapted, wrap in plan.slots:
         value = values[index]
         if adapted:
             value = connections[template.db].ops.adapt_datetimefield_value(value)
-        params[position] = value
+        params[position] = value if wrap is None else wrap(value)
     queryset = template.__class__.__new__(template.__class__)
     # A plain copy of the never-evaluated template (copy.copy would evaluate it, as pickling does).
     queryset.__dict__.update(template.__dict__)

@@ -68,3 +68,20 @@ def test_a_prepared_queryset_is_only_read_as_it_is():
     with pytest.raises(TypeError):
         rows.count()
     assert [topic.slug for topic in rows] == ["water"]
+
+
+def test_the_site_lookup_every_page_makes_is_prepared_on_this_database(caplog):
+    """PostgreSQL's driver sends the port as a typed integer (psycopg's Int4), not an int: the
+    lookup must still be written once, and still find the site by host and port."""
+    from wagtail.models import Site
+
+    from broadsheet.core.outlet import sites_for_host
+
+    sites_for_host.plans.clear()
+    with caplog.at_level(logging.WARNING, logger="broadsheet.core"):
+        default = list(sites_for_host("localhost", 80))
+        Site.objects.create(hostname="news.example.org", port=8080, root_page=default[0].root_page)
+        found = list(sites_for_host("news.example.org", 8080))
+    assert "built afresh" not in caplog.text
+    assert all(plan is not None for plan in sites_for_host.plans.values())
+    assert (found[0].hostname, found[0].port) == ("news.example.org", 8080)
