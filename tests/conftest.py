@@ -353,9 +353,10 @@ class WorkerProcess:
             text=True,
         )
         # Wait for the banner line so timings start when the worker really runs. The task
-        # thread may log a task it picked up before the banner is printed.
+        # thread may log a task it picked up before the banner is printed (with or without the
+        # logger's prefix, by the logging set-up the worker inherits).
         line = self.process.stdout.readline()
-        while line.startswith("Task id="):
+        while "Task id=" in line:
             line = self.process.stdout.readline()
         assert "running" in line, line
         # Keep reading what the worker prints (two lines per task), so a long test never fills
