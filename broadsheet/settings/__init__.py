@@ -194,6 +194,9 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_FINISH_WORKFLOW_ACTION = "broadsheet.desk.workflow.desk_workflow_finish"
 WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
 WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
+# Staff avatars are Wagtail's own drawing, not Gravatar's: the admin's policy refuses images from
+# other hosts, and each fetch would tell a third party who works in the newsroom.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Background work goes through Django's tasks framework; the database queue needs no extra
 # service. `manage.py desk_worker` runs it beside the publishing clock.

@@ -1,7 +1,10 @@
 """Security headers on reader pages and the admin, read the way a browser gets them."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
+
+from tests.conftest import sign_in_verified
 
 
 def policy(response) -> dict[str, list[str]]:
@@ -50,3 +53,15 @@ def test_the_admin_has_a_policy_of_its_own(client, db):
     assert csp["frame-ancestors"] == ["'self'"]
     assert csp["object-src"] == ["'none'"]
     assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_the_admin_loads_nothing_from_other_hosts(client, db):
+    """Staff avatars are drawn by Wagtail, not fetched from Gravatar: the admin's policy refuses
+    other hosts' images, and the fetch would tell a third party who works in the newsroom."""
+    editor = get_user_model().objects.create_user("ed", "ed@example.org", "pw-for-tests")
+    editor.is_superuser = True
+    editor.save()
+    sign_in_verified(client, editor)
+    html = client.get("/admin/").content.decode()
+    assert 'class="avatar' in html
+    assert "gravatar.com" not in html
