@@ -17,7 +17,7 @@ from treebeard.exceptions import PathOverflow
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
 
-from broadsheet.articles.models import ArticleByline, ArticlePage
+from broadsheet.articles.models import ARTICLE_RESERVED_SLUGS, ArticleByline, ArticlePage
 from broadsheet.authors.models import Author
 from broadsheet.core.slugs import unique_slug
 from broadsheet.discovery.search_index import search_entries_write
@@ -58,6 +58,8 @@ def _children_state(parent: Page, wanted: set[str]) -> tuple[int, set[str]]:
     last_path = children.order_by("-path").values_list("path", flat=True).first()
     last_step = Page._str2int(last_path[-Page.steplen :]) if last_path else 0
     taken = set(children.filter(slug__in=wanted).values_list("slug", flat=True))
+    # A story never takes the address of its section's feed: it becomes `feed-2`.
+    taken |= ARTICLE_RESERVED_SLUGS & wanted
     if taken:
         # unique_slug numbers a taken slug as `slug-2`, `slug-3`…, cut to fit.
         variants = Q()

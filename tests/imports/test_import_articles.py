@@ -175,6 +175,18 @@ def test_an_explicit_slug_updates_the_article_already_at_that_address(tmp_path, 
     assert ArticlePage.objects.count() == 1
 
 
+def test_a_story_never_takes_the_address_of_its_sections_feed(client, tmp_path, sections):
+    """A line asking for the slug `feed`, or headlined "Feed", gets `feed-2` and `feed-3`:
+    /economy/feed/ stays the section's feed, and a second run changes nothing."""
+    lines = [story(id=1, slug="feed"), story(id=2, headline="Feed")]
+    run_import(tmp_path, lines)
+    assert set(ArticlePage.objects.values_list("slug", flat=True)) == {"feed-2", "feed-3"}
+    assert client.get("/economy/feed/")["Content-Type"].startswith("application/rss+xml")
+    assert client.get("/economy/feed-2/").status_code == 200
+    run_import(tmp_path, lines)
+    assert ArticlePage.objects.count() == 2
+
+
 def test_people_and_topics_with_accents_get_addresses_readers_can_open(client, tmp_path, sections):
     """Author and topic URLs take ASCII slugs: "Zoë Ferro" is /authors/zoe-ferro/."""
     run_import(tmp_path, [story(slug="tolls", authors=["Zoë Ferro"], topics=["Ködür", "远征"])])
