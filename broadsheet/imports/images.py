@@ -1,9 +1,13 @@
 """Lead images named by `image_url` in an import file: fetched by the worker, checked, attached."""
 
+import ipaddress
 import logging
+import socket
 from io import BytesIO
+from urllib.parse import urljoin, urlsplit
 
 import requests
+from django.conf import settings
 from django.core.files.images import ImageFile
 from django.db import transaction
 from PIL import Image as PillowImage
@@ -18,16 +22,47 @@ IMAGE_MAX_BYTES = 15 * 1024 * 1024
 IMAGE_MAX_PIXELS = 50_000_000
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 FETCH_TIMEOUT = (5, 20)  # connect, read (seconds)
+MAX_REDIRECTS = 3
 
 
 class ImageFetchError(Exception):
     pass
 
 
+def public_address_check(url: str) -> None:
+    """ImageFetchError unless every address the URL's host resolves to is on the public internet.
+
+    An import file names the addresses the worker fetches: without this check a line could make it
+    reach the machine's own services or the private network behind it, and the recorded error
+    would tell what answered. IMPORT_IMAGES_FROM_PRIVATE_ADDRESSES lifts it for a newsroom whose
+    images sit on its own network.
+    """
+    if settings.IMPORT_IMAGES_FROM_PRIVATE_ADDRESSES:
+        return
+    parts = urlsplit(url)
+    try:
+        found = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError, ValueError):
+        raise ImageFetchError(f"no such host: {parts.hostname}") from None
+    for *_, address in found:
+        if not ipaddress.ip_address(address[0].split("%")[0]).is_global:
+            raise ImageFetchError(f"{parts.hostname} is not a public address")
+
+
 def image_download(url: str) -> tuple[bytes, str]:
     """The image's bytes and file extension; ImageFetchError unless it is a real, sane image."""
     try:
-        with requests.get(url, timeout=FETCH_TIMEOUT, stream=True) as response:
+        for _ in range(MAX_REDIRECTS + 1):
+            # Each hop is checked: a public address could redirect to a private one.
+            public_address_check(url)
+            response = requests.get(url, timeout=FETCH_TIMEOUT, stream=True, allow_redirects=False)
+            if not response.is_redirect:
+                break
+            url = urljoin(url, response.headers["Location"])
+            response.close()
+        else:
+            raise ImageFetchError(f"more than {MAX_REDIRECTS} redirects")
+        with response:
             response.raise_for_status()
             data = BytesIO()
             for chunk in response.iter_content(64 * 1024):

@@ -197,6 +197,8 @@ WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 # Staff avatars are Wagtail's own drawing, not Gravatar's: the admin's policy refuses images from
 # other hosts, and each fetch would tell a third party who works in the newsroom.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Images named by an import file are fetched from public addresses only (imports/images.py).
+IMPORT_IMAGES_FROM_PRIVATE_ADDRESSES = False
 
 # Background work goes through Django's tasks framework; the database queue needs no extra
 # service. `manage.py desk_worker` runs it beside the publishing clock.

@@ -2,8 +2,13 @@ import pytest
 
 
 @pytest.fixture
-def image_server(tmp_path):
-    """A real HTTP server on loopback with one good image and two that must be refused."""
+def image_server(tmp_path, settings):
+    """A real HTTP server on loopback with one good image and two that must be refused.
+
+    Loopback is not a public address: the importer is told to fetch from private ones too, as a
+    newsroom whose images sit on its own network would.
+    """
+    settings.IMPORT_IMAGES_FROM_PRIVATE_ADDRESSES = True
     import threading
     from functools import partial
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer

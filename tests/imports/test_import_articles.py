@@ -233,3 +233,23 @@ def test_image_urls_are_fetched_checked_and_attached_after_the_import(
         assert records[slug].image_error, slug
     assert "not a readable image" in records["svg"].image_error
     assert "404" in records["gone"].image_error
+
+
+def test_image_urls_on_private_addresses_are_not_fetched(
+    tmp_path, sections, image_server, settings, django_capture_on_commit_callbacks
+):
+    """By default the worker fetches only from the public internet: an import file cannot make it
+    probe the machine's own services or the network behind it."""
+    settings.IMPORT_IMAGES_FROM_PRIVATE_ADDRESSES = False
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(
+            tmp_path,
+            [
+                story(id=1, slug="local", image_url=f"{image_server}/harbour.jpg"),
+                story(id=2, slug="lan", image_url="http://10.1.2.3/harbour.jpg"),
+                story(id=3, slug="metadata", image_url="http://169.254.169.254/latest/"),
+            ],
+        )
+    for record in ImportedArticle.objects.select_related("article"):
+        assert record.article.lead_image is None
+        assert "is not a public address" in record.image_error, record.article.slug
