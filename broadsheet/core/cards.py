@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.http import RFC3986_SUBDELIMS
+from wagtail.images.models import Filter
 from wagtail.models import Page, Site
 
 from broadsheet.core.addresses import reverse_once
@@ -110,6 +111,13 @@ CARD_WIDTHS = (320, 640)
 LEAD_WIDTHS = (640, 960, 1280)
 
 
+@lru_cache(maxsize=256)
+def image_filter(spec: str) -> Filter:
+    """Wagtail's filter for a rendition spec, one per process: each new Filter parses its
+    operations again (through inspect.getcallargs), for every card on a page."""
+    return Filter(spec=spec)
+
+
 def picture(image, *, ratio: str = "16x9", widths: str = "card", sizes: str = "100vw", eager=False):
     """One responsive <img>: Wagtail renditions in srcset, width/height set, lazy unless eager."""
     if image is None:
@@ -117,7 +125,7 @@ def picture(image, *, ratio: str = "16x9", widths: str = "card", sizes: str = "1
     w_ratio, h_ratio = (int(part) for part in ratio.split("x"))
     chosen = LEAD_WIDTHS if widths == "lead" else CARD_WIDTHS
     specs = [f"fill-{w}x{w * h_ratio // w_ratio}" for w in chosen]
-    renditions = image.get_renditions(*specs)
+    renditions = image.get_renditions(*map(image_filter, specs))
     # Wagtail never upscales: on a small original several specs come out the same width, and
     # a srcset may name each width once.
     by_width = {}

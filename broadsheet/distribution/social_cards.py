@@ -16,6 +16,7 @@ from django.utils.translation import to_locale
 
 from broadsheet.articles.models import ArticlePage
 from broadsheet.articles.selectors import lead_image_renditions_read
+from broadsheet.core.cards import image_filter
 from broadsheet.distribution import structured_data as sd
 from broadsheet.home.models import HomePage
 from broadsheet.sections.models import SectionPage
@@ -234,7 +235,7 @@ def lead_images(article, absolute) -> list[sd.ImageFacts]:
     lead_image_renditions_read(article)
     image = article.lead_image
     alt = image.default_alt_text or ""
-    renditions = image.get_renditions(*sd.ARTICLE_IMAGE_SPECS).values()
+    renditions = image.get_renditions(*map(image_filter, sd.ARTICLE_IMAGE_SPECS)).values()
     return sd.large_enough(
         sd.ImageFacts(url=absolute(r.url), width=r.width, height=r.height, alt=alt)
         for r in renditions
