@@ -47,6 +47,8 @@ EXPERT_EVERY = 50
 
 
 def quote_an_expert():
+    from django.db import connection
+
     from broadsheet.articles.models import ArticlePage
     from broadsheet.experts.models import Expert
 
@@ -58,6 +60,12 @@ def quote_an_expert():
         Quote(articlepage_id=pk, expert=expert)
         for pk in ArticlePage.objects.order_by("pk").values_list("pk", flat=True)[::EXPERT_EVERY]
     )
+    if connection.vendor == "postgresql":
+        # As autovacuum would soon after a bulk change: PostgreSQL plans from table statistics,
+        # and without them takes the table for empty (an import carries no experts) and reads
+        # all 20,000 quotes of a million-story archive for a page of 20, at 150 ms.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Quote._meta.db_table)}")
     return expert
 
 
