@@ -18,7 +18,7 @@ FEED_TYPES = (
 )
 
 
-def page_feeds(context) -> list[tuple[str, str, dict]]:
+def page_feeds(context) -> list[tuple[str, str, tuple[str, ...]]]:
     """(title, URL name, URL arguments) of every feed the page's subject has, the site's first."""
     outlet_name = getattr(context.get("outlet"), "outlet_name", "")
     feeds = [(outlet_name, "feed", ())]
