@@ -26,6 +26,11 @@ def test_reader_pages_load_whole_under_the_policy(open_page, newsroom):
         page = open_page("about:blank")
         page.add_init_script(f"({WATCH_VIOLATIONS})()")
         page.goto(path)
+        # Cards below the fold load lazily, after the page's load event and only as they near
+        # the viewport: ask for every one now and wait, so the checks below see them all (a card
+        # still loading once read as a broken image).
+        page.evaluate("document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })")
+        page.wait_for_function("[...document.images].every(i => i.complete)", timeout=15_000)
         assert violations(page) == [], path
         # The stylesheet applied (a blocked one leaves the browser's default serif body).
         family = page.evaluate("getComputedStyle(document.body).fontFamily")
