@@ -44,6 +44,21 @@ ROOT = Path(__file__).resolve().parent.parent
 UTC = ZoneInfo("UTC")
 
 
+def page_wait_until(page, expression: str, *, timeout: float = 15.0) -> bool:
+    """Poll `expression` in the page until it is true (or `timeout` seconds pass); whether it was.
+
+    Playwright's wait_for_function would do this in the page with eval(), which a reader page's
+    Content-Security-Policy forbids: it works only when the first look already succeeds.
+    evaluate() is exempt from the policy.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(50)
+    return True
+
+
 def outlet_today():
     """Today on the outlet's clock, as the day archive counts days. The test process runs in UTC,
     and between 20:00 and midnight UTC it is already tomorrow in an outlet four hours ahead."""

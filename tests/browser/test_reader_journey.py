@@ -5,6 +5,8 @@ from itertools import pairwise
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import page_wait_until
+
 pytestmark = [
     pytest.mark.browser,
     # The live server needs committed data, and flushing after a transactional test also wipes
@@ -77,9 +79,7 @@ def test_reader_goes_from_home_through_story_topic_day_and_search(on_phone, news
         "The reservoir above the dam. Broadsheet"
     )
     # The photo itself arrives: a broken rendition or media URL leaves naturalWidth at 0.
-    page.wait_for_function(
-        "() => document.querySelector('.article__lead img').naturalWidth > 0", timeout=5_000
-    )
+    assert page_wait_until(page, "document.querySelector('.article__lead img').naturalWidth > 0")
     expect(page.locator(".byline")).to_have_text("By Lale Dorn and Aytan Quell")
     expect(page.locator(".article__body .qa__question").first).to_have_text(
         "Is the treaty at risk this year?"

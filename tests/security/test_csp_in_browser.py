@@ -4,6 +4,8 @@ and script that got into a page anyway does not run."""
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.conftest import page_wait_until
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -30,7 +32,7 @@ def test_reader_pages_load_whole_under_the_policy(open_page, newsroom):
         # the viewport: ask for every one now and wait, so the checks below see them all (a card
         # still loading once read as a broken image).
         page.evaluate("document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })")
-        page.wait_for_function("[...document.images].every(i => i.complete)", timeout=15_000)
+        page_wait_until(page, "[...document.images].every(i => i.complete)")
         assert violations(page) == [], path
         # The stylesheet applied (a blocked one leaves the browser's default serif body).
         family = page.evaluate("getComputedStyle(document.body).fontFamily")
