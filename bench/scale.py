@@ -479,7 +479,8 @@ def baseline_child(newest: datetime) -> dict:
     return json.loads(child.stdout.strip().splitlines()[-1])
 
 
-def baseline_main(name: str, newest: datetime) -> int:
+def database_ready(name: str) -> State:
+    """Django set up on the benchmark's database, migrated, with the demo sections; its state."""
     import django
 
     django.setup()
@@ -487,7 +488,11 @@ def baseline_main(name: str, newest: datetime) -> int:
 
     call_command("migrate", verbosity=0)
     sections_ensure()
-    state = State(name)
+    return State(name)
+
+
+def baseline_main(name: str, newest: datetime) -> int:
+    state = database_ready(name)
     import_up_to(BASELINE, newest, state)
     statistics_refresh()
     print(json.dumps(measure_child()))
@@ -766,14 +771,7 @@ def main() -> int:
         return baseline_main(name, datetime.fromisoformat(options.baseline))
     if BASELINE % SLICE_LINES or ARTICLES < BASELINE:
         raise SystemExit("BENCH_SCALE_BASELINE must be whole slices, and at most the articles")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    sections_ensure()
-    state = State(name)
+    state = database_ready(name)
     newest = newest_story_time()
     print(
         f"Importing up to {ARTICLES:,} articles into {name}, {SLICE_LINES:,} lines a slice "
