@@ -587,7 +587,7 @@ def workers_memory(urls: dict[str, list[str]], *, page_cache: bool) -> dict:
     """Serve the archive on granian as bench/http.py does; hit every page type; read RSS.
 
     With the embedded page cache (production without Varnish) and without it (behind Varnish,
-    where VARNISH_URLS turns it off): the cache holds up to PAGE_CACHE_MAX_BYTES of pages.
+    where VARNISH_URLS turns it off): the cache holds up to PAGE_CACHE_MB of pages.
     """
     env = production_environment(VAR_DIR) | {
         "DATABASE_URL": DATABASE_URL,
@@ -611,8 +611,11 @@ def workers_memory(urls: dict[str, list[str]], *, page_cache: bool) -> dict:
 
         def hit(job):
             name, url = job
-            # As from the TLS proxy in front: production settings redirect plain HTTP.
-            request = urllib.request.Request(base + url, headers={"X-Forwarded-Proto": "https"})
+            # As from the TLS proxy in front (production settings redirect plain HTTP), for a
+            # browser, which takes gzip: the page cache keeps pages gzipped and sends them so.
+            request = urllib.request.Request(
+                base + url, headers={"X-Forwarded-Proto": "https", "Accept-Encoding": "gzip"}
+            )
             try:
                 with urllib.request.urlopen(request, timeout=60) as response:
                     response.read()

@@ -13,7 +13,7 @@ from django.utils.cache import get_conditional_response, has_vary_header, set_re
 from django.utils.http import http_date, parse_http_date_safe
 
 from broadsheet.caching.keys import request_tags
-from broadsheet.caching.pagecache import CachedPage, PageStore, url_key
+from broadsheet.caching.pagecache import CachedPage, PageStore, accepts_gzip, url_key
 
 PRIVATE = "private, no-store"
 # Not for shared caches, and checked with the server before each reuse: what a response
@@ -106,7 +106,8 @@ class PageCacheMiddleware:
 
     Only what ReaderCacheMiddleware made public is kept: tagged, 200, no cookie. Pages are kept
     per scheme, host, path and query string, for their shared-cache lifetime (s-maxage), and
-    dropped as soon as a purge of one of their keys reaches the journal.
+    dropped as soon as a purge of one of their keys reaches the journal. They are kept gzipped
+    and sent so to clients that take gzip (every browser), unzipped to the others.
     """
 
     def __init__(self, get_response):
@@ -131,15 +132,7 @@ class PageCacheMiddleware:
         )
         page = store.get(url)
         if page is not None:
-            if_none_match = meta.get("HTTP_IF_NONE_MATCH")
-            if if_none_match is not None and if_none_match == page.etag:
-                response = page.clone(not_modified=True)
-            else:
-                response = page.clone()
-                if method == "HEAD":
-                    response.content = b""
-                if if_none_match is not None or "HTTP_IF_MODIFIED_SINCE" in meta:
-                    response = conditional(request, response)
+            response = self.serve(request, page)
             response.page_cache = "hit"
             return response
 
@@ -161,8 +154,26 @@ class PageCacheMiddleware:
                 response, keys=(*keys, url_key(request.path)), ttl=response.cache_ttl
             )
             store.put(url, page, rendered_at_generation=generation)
-        if validators:
+            meta.update(validators)
+            # Served as the next reader will get it: gzipped if this client takes it.
+            response = self.serve(request, page)
+        elif validators:
             meta.update(validators)
             response = conditional(request, response)
         response.page_cache = "miss"
+        return response
+
+    @staticmethod
+    def serve(request: HttpRequest, page: CachedPage) -> HttpResponse:
+        """`page` for this request: a 304 if it holds the page already, gzipped if it takes
+        gzip, without a body for HEAD."""
+        meta = request.META
+        if_none_match = meta.get("HTTP_IF_NONE_MATCH")
+        if if_none_match is not None and if_none_match == page.etag:
+            return page.not_modified()
+        response = page.clone(zipped=accepts_gzip(meta.get("HTTP_ACCEPT_ENCODING", "")))
+        if request.method == "HEAD":
+            response.content = b""
+        if if_none_match is not None or "HTTP_IF_MODIFIED_SINCE" in meta:
+            response = conditional(request, response)
         return response

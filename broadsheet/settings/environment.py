@@ -123,6 +123,7 @@ class Environment:
     telegram_api_url: str
     varnish_urls: list[str]
     page_cache: bool
+    page_cache_mb: int
     cache_tag_headers: list[str]
     https: bool
     trusted_proxies: int
@@ -181,6 +182,9 @@ def read_environment() -> Environment:
         varnish_urls=varnish_urls,
         # Behind Varnish the in-process cache only holds copies Varnish already has.
         page_cache=_bool("PAGE_CACHE", not varnish_urls),
+        # Measured (bench.scale): a web worker serving without the page cache holds about
+        # 143 MB, and each MB of this budget costs a little over one MB more.
+        page_cache_mb=_count("PAGE_CACHE_MB", 6),
         cache_tag_headers=_list("CACHE_TAG_HEADERS", ["xkey"]),
         # Production is reached over HTTPS unless it says otherwise (a loopback bench, say).
         https=_bool("HTTPS", environment == "production"),

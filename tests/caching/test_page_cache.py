@@ -1,5 +1,6 @@
 """The embedded page cache: what it keeps, what it serves, and how purges reach it."""
 
+import gzip
 import time
 
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 from wagtail.contrib.frontend_cache.utils import purge_url_from_cache
 
 from broadsheet.caching.models import PurgeRecord
-from broadsheet.caching.pagecache import CachedPage, PageStore
+from broadsheet.caching.pagecache import CachedPage, PageStore, accepts_gzip
 from broadsheet.caching.services import cache_purge
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,62 @@ def test_a_head_request_on_a_hit_has_the_headers_and_no_body(cached_client, room
     assert head.content == b""
     assert head["ETag"] == full["ETag"]
     assert head["Content-Length"] == str(len(full.content))
+
+
+BROWSER = {"accept-encoding": "gzip, deflate, br, zstd"}
+
+
+def test_browsers_get_the_kept_page_gzipped_and_other_clients_get_it_plain(cached_client, room):
+    """Pages are kept gzipped: a browser gets that copy as it is, on the first request too; a
+    client that does not take gzip gets the same page unzipped. Both name the header they vary
+    by, so a shared cache in front keeps the two apart."""
+    first = cached_client.get(room.lead.url, headers=BROWSER)
+    assert (first.page_cache, first["Content-Encoding"]) == ("miss", "gzip")
+    html = gzip.decompress(first.content)
+    assert room.lead.title.encode() in html
+    assert int(first["Content-Length"]) == len(first.content) < len(html) / 2
+
+    again = cached_client.get(room.lead.url, headers=BROWSER)
+    assert (again.page_cache, again.content) == ("hit", first.content)
+    plain = cached_client.get(room.lead.url)
+    assert plain.page_cache == "hit"
+    assert "Content-Encoding" not in plain
+    assert (plain.content, plain["Content-Length"]) == (html, str(len(html)))
+    refused = cached_client.get(room.lead.url, headers={"accept-encoding": "gzip;q=0, br"})
+    assert refused.content == html
+    for response in (first, plain):
+        assert response["Vary"] == "Accept-Encoding"
+        # One weak tag for both encodings of the same page (RFC 9110, section 8.8.1).
+        assert response["ETag"] == first["ETag"] and first["ETag"].startswith('W/"')
+
+
+def test_a_browser_revalidating_either_encoding_gets_a_304(cached_client, room):
+    etag = cached_client.get("/", headers=BROWSER)["ETag"]
+    for headers in (BROWSER, {}):
+        response = cached_client.get("/", headers=headers | {"if-none-match": etag})
+        assert (response.status_code, response.content) == (304, b"")
+        assert response["Vary"] == "Accept-Encoding"
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "takes_gzip"),
+    [
+        ("gzip, deflate, br", True),
+        ("br;q=1.0, gzip;q=0.8", True),
+        ("GZIP", True),
+        ("x-gzip", True),
+        ("*", True),
+        ("", False),
+        ("identity", False),
+        ("br, zstd", False),
+        ("gzip;q=0", False),
+        ("gzip;q=0.000, *", False),
+        ("*;q=0", False),
+        ("gzip;q=nonsense", False),
+    ],
+)
+def test_accept_encoding_is_read_as_rfc_9110_says(accept_encoding, takes_gzip):
+    assert accepts_gzip(accept_encoding) is takes_gzip
 
 
 def test_query_strings_and_hosts_are_pages_of_their_own(cached_client, room):
@@ -133,13 +190,14 @@ def test_a_page_rendered_while_its_purge_arrived_is_not_kept():
 
 
 def test_the_store_keeps_to_its_byte_budget_dropping_the_oldest_first():
-    store = PageStore(max_bytes=3 * (1024 + 100), poll_interval=0)
-    for name in "abcd":
-        store.put(f"/{name}", page(b"x" * 100, f"key-{name}"), rendered_at_generation=0)
+    pages = {name: page(name.encode() * 100, f"key-{name}") for name in "abcd"}
+    store = PageStore(max_bytes=3 * pages["a"].size, poll_interval=0)
+    for name, kept in pages.items():
+        store.put(f"/{name}", kept, rendered_at_generation=0)
     assert store.get("/a") is None
     assert [store.get(f"/{name}") is not None for name in "bcd"] == [True, True, True]
     assert store.size <= store.max_bytes
-    assert "key-a" not in store.by_key
+    assert store.purge(["key-a"]) == 0 and store.purge(["key-b"]) == 1
 
 
 def test_a_page_past_its_lifetime_is_not_served():

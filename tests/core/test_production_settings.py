@@ -54,3 +54,15 @@ def test_deploy_check_is_clean(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_page_cache_budget_is_read_from_page_cache_mb(tmp_path):
+    show = "from django.conf import settings; print(settings.PAGE_CACHE_MAX_BYTES)"
+    default = manage("shell", "-c", show, tmp_path=tmp_path, SECRET_KEY="k" * 60)
+    assert default.stdout.split()[-1] == str(6 * 1024 * 1024), default.stderr
+    larger = manage("shell", "-c", show, tmp_path=tmp_path, SECRET_KEY="k" * 60, PAGE_CACHE_MB="64")
+    assert larger.stdout.split()[-1] == str(64 * 1024 * 1024), larger.stderr
+    wrong = manage("check", tmp_path=tmp_path, SECRET_KEY="k" * 60, PAGE_CACHE_MB="6MB")
+    assert wrong.returncode != 0
+    assert "PAGE_CACHE_MB must be a whole number" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
