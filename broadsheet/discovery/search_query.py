@@ -51,13 +51,14 @@ class ReaderQuery:
             match = f"({match}) NOT {_fts5_term(term)}"
         return match
 
-    def tsquery(self, weights: str = "") -> str:
+    def tsquery(self, *, required_only: bool = False) -> str:
         """The query in PostgreSQL to_tsquery syntax; word tokens only, so always valid.
 
-        With `weights` (e.g. "AB"), the required terms must occur in text of those weights.
+        With `required_only`, without the excluded terms.
         """
-        parts = [_tsquery_term(term, weights) for term in self.required]
-        parts += [f"!{_tsquery_term(term)}" for term in self.excluded]
+        parts = [_tsquery_term(term) for term in self.required]
+        if not required_only:
+            parts += [f"!{_tsquery_term(term)}" for term in self.excluded]
         return " & ".join(parts)
 
 
@@ -96,8 +97,7 @@ def _fts5_term(term: Term) -> str:
     return quoted + "*" if term.prefix else quoted
 
 
-def _tsquery_term(term: Term, weights: str = "") -> str:
+def _tsquery_term(term: Term) -> str:
     if term.prefix:
-        return f"{term.words[0]}:*{weights}"
-    label = f":{weights}" if weights else ""
-    return "(" + " <-> ".join(word + label for word in term.words) + ")"
+        return f"{term.words[0]}:*"
+    return "(" + " <-> ".join(term.words) + ")"

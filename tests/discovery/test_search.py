@@ -3,12 +3,15 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from broadsheet.articles.factories import ArticlePageFactory
 from broadsheet.authors.factories import AuthorFactory
 from broadsheet.discovery.models import SearchEntry
+from broadsheet.discovery.search_engines import Pool, PostgresSearch, SearchFilters
+from broadsheet.discovery.search_query import reader_query
 from broadsheet.sections.factories import SectionPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -360,3 +363,35 @@ def test_broad_queries_rank_the_newest_matches_and_say_so(client, db, monkeypatc
 def test_filter_words_of_the_index_are_not_reader_words(client, stories):
     """The index's words for sections, kinds and authors never match what a reader types."""
     assert headlines(client.get("/search/", {"q": "xkindnews"})) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search steps")
+@pytest.mark.parametrize("query", ["saffron", "saffron -tea", '"saffron prices"', "saff*"])
+def test_every_way_postgresql_finds_the_pool_finds_the_same_stories(db, monkeypatch, query):
+    """Walking the newest entries, or the index in widening windows of the newest: the
+    stories ranked are the same, in the same order, however the archive's size picks them."""
+    monkeypatch.setattr("broadsheet.discovery.search_engines.POOL_SIZE", 3)
+    section = SectionPageFactory()
+    now = timezone.now()
+    for number in range(12):
+        in_headline = number % 4 == 0
+        ArticlePageFactory(
+            parent=section,
+            title=f"Saffron prices, part {number}" if in_headline else f"Market report {number}",
+            body=paragraph("Traders watched saffron prices" + (" and tea." if number % 3 else ".")),
+            first_published_at=now - timedelta(hours=30 - number),
+        )
+        ArticlePageFactory(parent=section, title=f"Weather {number}", body=paragraph("Rain."))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE discovery_searchentry")  # the statistics the walk is chosen by
+
+    def pool(*, common: float, windows: tuple[int, ...]) -> Pool:
+        monkeypatch.setattr(PostgresSearch, "COMMON", common)
+        monkeypatch.setattr(PostgresSearch, "WINDOWS", windows)
+        return PostgresSearch().pool(reader_query(query), SearchFilters())
+
+    everything = pool(common=2.0, windows=())
+    assert everything.ids
+    assert pool(common=0.0, windows=()) == everything
+    assert pool(common=2.0, windows=(2, 6, 12)) == everything
+    assert pool(common=0.0, windows=(2, 6, 12)) == everything
