@@ -263,15 +263,29 @@ class PostgresSearch:
             common = entries > 0 and estimate >= self.COMMON * entries
             if common:
                 params["recent"] = self._newest(cursor, everywhere, conditions, params)
+            # Within a request's own transaction (ATOMIC_REQUESTS, a test) this block is only a
+            # savepoint, and SET LOCAL would last to that transaction's end: the settings are
+            # put back as they were.
+            cursor.execute(
+                "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')"
+            )
+            before = cursor.fetchone()
             cursor.execute("SET LOCAL enable_indexscan = off")
             cursor.execute("SET LOCAL enable_seqscan = off")
-            if not common:
-                params["recent"] = self._newest_in_windows(
-                    cursor, everywhere, conditions, params, newest_id or 0
+            try:
+                if not common:
+                    params["recent"] = self._newest_in_windows(
+                        cursor, everywhere, conditions, params, newest_id or 0
+                    )
+                params["head"] = self._newest_in_windows(
+                    cursor, in_headlines, conditions, params, newest_id or 0
                 )
-            params["head"] = self._newest_in_windows(
-                cursor, in_headlines, conditions, params, newest_id or 0
-            )
+            finally:
+                cursor.execute(
+                    "SELECT set_config('enable_indexscan', %s, true),"
+                    " set_config('enable_seqscan', %s, true)",
+                    before,
+                )
             sql = POOL_SQL.format(
                 recent=ranked.format(ids="recent"), head=ranked.format(ids="head")
             )

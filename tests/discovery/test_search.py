@@ -395,3 +395,9 @@ def test_every_way_postgresql_finds_the_pool_finds_the_same_stories(db, monkeypa
     assert pool(common=0.0, windows=()) == everything
     assert pool(common=2.0, windows=(2, 6, 12)) == everything
     assert pool(common=0.0, windows=(2, 6, 12)) == everything
+    # The planner settings the steps change are put back for the rest of the transaction.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')"
+        )
+        assert cursor.fetchone() == ("on", "on")
