@@ -140,6 +140,7 @@ class PageCacheMiddleware:
         validators = {name: meta.pop(name) for name in VALIDATORS if name in meta}
         generation = store.generation
         response = self.get_response(request)
+        meta.update(validators)
         keys = getattr(response, "cache_keys", None)
         if (
             keys
@@ -154,11 +155,9 @@ class PageCacheMiddleware:
                 response, keys=(*keys, url_key(request.path)), ttl=response.cache_ttl
             )
             store.put(url, page, rendered_at_generation=generation)
-            meta.update(validators)
             # Served as the next reader will get it: gzipped if this client takes it.
             response = self.serve(request, page)
         elif validators:
-            meta.update(validators)
             response = conditional(request, response)
         response.page_cache = "miss"
         return response

@@ -262,7 +262,7 @@ class PostgresSearch:
             estimate = cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
             common = entries > 0 and estimate >= self.COMMON * entries
             if common:
-                params["recent"] = self._newest(cursor, everywhere, conditions, params)
+                params["recent"] = self._newest(everywhere, conditions, params)
             # Within a request's own transaction (ATOMIC_REQUESTS, a test) this block is only a
             # savepoint, and SET LOCAL would last to that transaction's end: the settings are
             # put back as they were.
@@ -275,10 +275,10 @@ class PostgresSearch:
             try:
                 if not common:
                     params["recent"] = self._newest_in_windows(
-                        cursor, everywhere, conditions, params, newest_id or 0
+                        everywhere, conditions, params, newest_id or 0
                     )
                 params["head"] = self._newest_in_windows(
-                    cursor, in_headlines, conditions, params, newest_id or 0
+                    in_headlines, conditions, params, newest_id or 0
                 )
             finally:
                 cursor.execute(
@@ -291,26 +291,21 @@ class PostgresSearch:
             )
             return _pool(sql, params)
 
-    def _newest_in_windows(self, cursor, match, conditions, params, newest_id) -> list[int]:
+    def _newest_in_windows(self, match, conditions, params, newest_id) -> list[int]:
         for width in self.WINDOWS:
             if newest_id <= width:
                 break
             floor = {"floor": newest_id - width}
-            found = self._newest(
-                cursor, f"{match} AND e.page_id > %(floor)s", conditions, params | floor
-            )
+            found = self._newest(f"{match} AND e.page_id > %(floor)s", conditions, params | floor)
             if len(found) >= POOL_SIZE:
                 return found
-        return self._newest(cursor, match, conditions, params)
+        return self._newest(match, conditions, params)
 
     @staticmethod
-    def _newest(cursor, match, conditions, params) -> list[int]:
-        cursor.execute(
-            f"""SELECT e.page_id FROM discovery_searchentry e WHERE {match} AND {conditions}
-            ORDER BY e.page_id DESC LIMIT %(size)s""",
-            params,
-        )
-        return [row[0] for row in cursor.fetchall()]
+    def _newest(match, conditions, params) -> list[int]:
+        sql = f"""SELECT e.page_id FROM discovery_searchentry e WHERE {match} AND {conditions}
+            ORDER BY e.page_id DESC LIMIT %(size)s"""
+        return [row[0] for row in _rows(sql, params)]
 
     def marks(self, query: ReaderQuery, ids: list[int]) -> dict[int, Marks]:
         if not ids:
