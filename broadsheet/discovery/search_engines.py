@@ -47,12 +47,32 @@ class SearchFilters:
     date_to: date | None = None
 
 
-@dataclass(frozen=True)
 class Pool:
-    """Matching story ids, best first; `capped` when more stories matched than were ranked."""
+    """Matching story ids, best first; `capped` when more stories matched than were ranked.
 
-    ids: list[int]
-    capped: bool
+    `later` are the ids past `ranked`, in no order until `rank_later` orders them, which is
+    done only when a page reaches them: on PostgreSQL ranking reads each story's whole
+    document, and the first pages of a broad query are all headline matches.
+    """
+
+    def __init__(self, ranked: list[int], capped: bool, later=(), rank_later=None):
+        self._ranked = list(ranked)
+        self._later = list(later)
+        self._rank_later = rank_later
+        self.capped = capped
+
+    def __len__(self) -> int:
+        return len(self._ranked) + len(self._later)
+
+    def __getitem__(self, index: slice) -> list[int]:
+        if self._later and (index.stop is None or index.stop > len(self._ranked)):
+            self._ranked += self._rank_later(self._later)
+            self._later = []
+        return self._ranked[index]
+
+    @property
+    def ids(self) -> list[int]:
+        return self[:]
 
 
 @dataclass(frozen=True)
@@ -109,18 +129,19 @@ def _filters_sql(filters: SearchFilters, *, facets_matched: bool = False) -> tup
     return " AND ".join(clauses), params
 
 
-# The pool, ranked: headline and deck matches first (tier 0), then the rest; within a tier by
-# relevance times the news freshness boost, ties to the newer story. {recent} and {head} are
-# each engine's newest-first matching rows (id, relevance, kind, published, age in days).
-POOL_SQL = """WITH recent AS MATERIALIZED ({recent}), head AS MATERIALIZED ({head}),
+# The pool's order: headline and deck matches first (tier 0), then the rest; within a tier by
+# relevance times the news freshness boost, ties to the newer story.
+POOL_ORDER = """tier, relevance * (1.0 + CASE WHEN kind = 'news'
+        THEN %(boost)s / (1.0 + age / %(fresh_days)s) ELSE 0 END) DESC, published DESC"""
+# The pool, ranked. {recent} and {head} are each engine's newest-first matching rows (id,
+# relevance, kind, published, age in days); the second column is how many {recent} found.
+POOL_SQL = f"""WITH recent AS MATERIALIZED ({{recent}}), head AS MATERIALIZED ({{head}}),
     pool AS (
         SELECT id, 0 AS tier, relevance, kind, published, age FROM head
         UNION ALL
         SELECT id, 1, relevance, kind, published, age FROM recent
         WHERE id NOT IN (SELECT id FROM head))
-    SELECT id, (SELECT count(*) FROM recent) FROM pool
-    ORDER BY tier, relevance * (1.0 + CASE WHEN kind = 'news'
-        THEN %(boost)s / (1.0 + age / %(fresh_days)s) ELSE 0 END) DESC, published DESC"""
+    SELECT id, (SELECT count(*) FROM recent) FROM pool ORDER BY {POOL_ORDER}"""
 
 
 def _pool(sql: str, params: dict) -> Pool:
@@ -206,6 +227,30 @@ HEADING = (
 )
 
 
+# Stories already found, by id, in the pool's order: ts_rank reads each one's whole document.
+POSTGRES_RANKED_SQL = f"""SELECT id FROM (
+        SELECT e.page_id AS id, 0 AS tier,
+            ts_rank(%(weights)s::float4[], e.document, to_tsquery('english', %(everywhere)s), 1)
+                AS relevance,
+            e.kind AS kind, e.published_at AS published,
+            GREATEST(EXTRACT(EPOCH FROM (%(now)s - e.published_at)) / 86400.0, 0) AS age
+        FROM discovery_searchentry e WHERE e.page_id = ANY(%(ids)s::bigint[])) AS pool
+    ORDER BY {POOL_ORDER}"""
+
+
+@dataclass(frozen=True)
+class Archive:
+    """The search entries searched: how many (the planner's count) and their range of ids."""
+
+    entries: float
+    oldest_id: int
+    newest_id: int
+
+    @property
+    def span(self) -> int:
+        return self.newest_id - self.oldest_id
+
+
 class PostgresSearch:
     """Finds the pool's stories in steps, each the cheapest way PostgreSQL has, then ranks them.
 
@@ -216,19 +261,23 @@ class PostgresSearch:
     rare one and every entry for a word that matches nothing. So:
     - a common word (in COMMON of the stories or more, by the planner's statistics) is found
       by that walk, which meets POOL_SIZE matches within a few thousand entries;
-    - any other word through the full-text index, which reads only the matches, among the
-      newest entries first (WINDOWS), so that a fairly common word's older matches are not
-      read, then everywhere;
+    - any other word through the full-text index, which reads only the matches: among just
+      enough of the newest entries when that is cheaper (see _window), else everywhere;
     - headline and deck matches through their own index (HEADING), not as weights of the
       document: the document's index does not record weights, so that would read every
       matching body to check them;
-    - only the stories kept are ranked, which reads their documents once.
+    - only the stories kept are ranked, each once, which reads their documents once.
     """
 
     # ts_rank weights for the D, C, B, A labels: body, (unused), deck, headline.
     WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
     COMMON = 0.1
-    WINDOWS = (25_000, 200_000)
+    # A window of the newest entries is searched when the planner expects it to hold MARGIN
+    # times the pool and that costs less than reading every match: the window costs its range
+    # of the primary key (KEY_COST an entry) and the matches in it (MATCH_COST each, a heap
+    # page apiece). Microseconds, by EXPLAIN ANALYZE at 82,000 entries during an import.
+    MARGIN = 1.5
+    KEY_COST, MATCH_COST = 0.1, 3.0
 
     def pool(self, query: ReaderQuery, filters: SearchFilters) -> Pool:
         conditions, params = _filters_sql(filters)
@@ -243,26 +292,19 @@ class PostgresSearch:
         if query.excluded:
             # A word left out is left out of the whole story, body included.
             in_headlines += f" AND {everywhere}"
-        ranked = """SELECT e.page_id AS id,
-                ts_rank(%(weights)s::float4[], e.document, to_tsquery('english', %(everywhere)s), 1)
-                    AS relevance,
-                e.kind AS kind, e.published_at AS published,
-                GREATEST(EXTRACT(EPOCH FROM (%(now)s - e.published_at)) / 86400.0, 0) AS age
-            FROM discovery_searchentry e WHERE e.page_id IN (SELECT unnest(%({ids})s::bigint[]))"""
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                """SELECT reltuples, (SELECT max(page_id) FROM discovery_searchentry)
+                """SELECT reltuples, (SELECT min(page_id) FROM discovery_searchentry),
+                    (SELECT max(page_id) FROM discovery_searchentry)
                 FROM pg_class WHERE oid = 'discovery_searchentry'::regclass"""
             )
-            entries, newest_id = cursor.fetchone()
-            cursor.execute(
-                f"EXPLAIN (FORMAT JSON) SELECT 1 FROM discovery_searchentry e WHERE {everywhere}",
-                params,
-            )
-            estimate = cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
-            common = entries > 0 and estimate >= self.COMMON * entries
+            entries, oldest_id, newest_id = cursor.fetchone()
+            archive = Archive(max(entries, 0), oldest_id or 0, newest_id or 0)
+            matches = self._estimate(cursor, everywhere, params)
+            common = archive.entries > 0 and matches >= self.COMMON * archive.entries
             if common:
                 params["recent"] = self._newest(everywhere, conditions, params)
+            headline_matches = self._estimate(cursor, in_headlines, params)
             # Within a request's own transaction (ATOMIC_REQUESTS, a test) this block is only a
             # savepoint, and SET LOCAL would last to that transaction's end: the settings are
             # put back as they were.
@@ -274,11 +316,11 @@ class PostgresSearch:
             cursor.execute("SET LOCAL enable_seqscan = off")
             try:
                 if not common:
-                    params["recent"] = self._newest_in_windows(
-                        everywhere, conditions, params, newest_id or 0
+                    params["recent"] = self._newest_indexed(
+                        everywhere, conditions, params, archive, matches
                     )
-                params["head"] = self._newest_in_windows(
-                    in_headlines, conditions, params, newest_id or 0
+                params["head"] = self._newest_indexed(
+                    in_headlines, conditions, params, archive, headline_matches
                 )
             finally:
                 cursor.execute(
@@ -286,17 +328,45 @@ class PostgresSearch:
                     " set_config('enable_seqscan', %s, true)",
                     before,
                 )
-            sql = POOL_SQL.format(
-                recent=ranked.format(ids="recent"), head=ranked.format(ids="head")
-            )
-            return _pool(sql, params)
+        recent, head = params["recent"], params["head"]
+        in_head = set(head)
+        return Pool(
+            self._ranked(head, params),
+            capped=len(recent) >= POOL_SIZE,
+            later=[pk for pk in recent if pk not in in_head],
+            rank_later=lambda ids: self._ranked(ids, params),
+        )
 
-    def _newest_in_windows(self, match, conditions, params, newest_id) -> list[int]:
-        for width in self.WINDOWS:
-            if newest_id <= width:
-                break
-            floor = {"floor": newest_id - width}
-            found = self._newest(f"{match} AND e.page_id > %(floor)s", conditions, params | floor)
+    @staticmethod
+    def _ranked(ids: list[int], params: dict) -> list[int]:
+        params = params | {"ids": ids, "boost": NEWS_BOOST, "fresh_days": NEWS_FRESH_DAYS}
+        return [row[0] for row in _rows(POSTGRES_RANKED_SQL, params)] if ids else []
+
+    @staticmethod
+    def _estimate(cursor, match: str, params: dict) -> float:
+        """The planner's estimate of the entries matching, from its statistics (~0.3 ms)."""
+        cursor.execute(
+            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM discovery_searchentry e WHERE {match}", params
+        )
+        return cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
+
+    def _window(self, archive: Archive, matches: float) -> int | None:
+        """How many of the newest ids to search first, or None to search everywhere at once."""
+        if matches <= 0 or archive.span <= 0:
+            return None
+        width = archive.span * self.MARGIN * POOL_SIZE / matches
+        window_cost = width * self.KEY_COST + self.MARGIN * POOL_SIZE * self.MATCH_COST
+        return int(width) if window_cost < matches * self.MATCH_COST else None
+
+    def _newest_indexed(self, match, conditions, params, archive, matches) -> list[int]:
+        if width := self._window(archive, matches):
+            # The floor as a subquery the planner cannot see through. Given a number, it trusts
+            # its statistics, which never cover the newest entries (they are refreshed after a
+            # tenth of the table has changed): it judges the window a few rows and tests every
+            # entry in it against its text, 100 ms for 10,000 entries, instead of using the index.
+            floor = {"floor": archive.newest_id - width}
+            window = f"{match} AND e.page_id > (SELECT %(floor)s::bigint)"
+            found = self._newest(window, conditions, params | floor)
             if len(found) >= POOL_SIZE:
                 return found
         return self._newest(match, conditions, params)

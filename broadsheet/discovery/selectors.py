@@ -42,7 +42,7 @@ class SearchResults:
         return self._pool.capped
 
     def count(self) -> int:
-        return len(self._pool.ids)
+        return len(self._pool)
 
     def __len__(self) -> int:
         return self.count()
@@ -50,7 +50,7 @@ class SearchResults:
     def __getitem__(self, index: slice) -> list[ArticlePage]:
         if not isinstance(index, slice) or index.step not in (None, 1):
             raise TypeError("Search results are read a page (a slice) at a time.")
-        ids = self._pool.ids[index]
+        ids = self._pool[index]
         if not ids:
             return []
         marks = engine().marks(self.query, ids)

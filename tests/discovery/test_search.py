@@ -10,7 +10,7 @@ from wagtail.models import PageViewRestriction
 from broadsheet.articles.factories import ArticlePageFactory
 from broadsheet.authors.factories import AuthorFactory
 from broadsheet.discovery.models import SearchEntry
-from broadsheet.discovery.search_engines import Pool, PostgresSearch, SearchFilters
+from broadsheet.discovery.search_engines import Archive, PostgresSearch, SearchFilters
 from broadsheet.discovery.search_query import reader_query
 from broadsheet.sections.factories import SectionPageFactory
 
@@ -365,6 +365,22 @@ def test_filter_words_of_the_index_are_not_reader_words(client, stories):
     assert headlines(client.get("/search/", {"q": "xkindnews"})) == []
 
 
+@pytest.mark.parametrize(
+    ("matches", "searched"),
+    [
+        (0, None),  # nothing to find: the index says so at once
+        (800, None),  # fewer than a window's worth: every match is read
+        (5_000, None),  # a window's key range would cost more than reading them all
+        (10_000, 75_000),  # 1 % of the archive: the newest 75,000 ids hold about 750
+        (34_000, 22_058),
+        (400_000, 1_875),
+    ],
+)
+def test_postgresql_searches_the_newest_entries_first_only_where_that_is_cheaper(matches, searched):
+    archive = Archive(entries=1_000_000, oldest_id=1, newest_id=1_000_001)
+    assert PostgresSearch()._window(archive, matches) == searched
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search steps")
 @pytest.mark.parametrize("query", ["saffron", "saffron -tea", '"saffron prices"', "saff*"])
 def test_every_way_postgresql_finds_the_pool_finds_the_same_stories(db, monkeypatch, query):
@@ -385,16 +401,18 @@ def test_every_way_postgresql_finds_the_pool_finds_the_same_stories(db, monkeypa
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE discovery_searchentry")  # the statistics the walk is chosen by
 
-    def pool(*, common: float, windows: tuple[int, ...]) -> Pool:
+    def pool(*, common: float, window: int | None) -> tuple[list[int], bool]:
         monkeypatch.setattr(PostgresSearch, "COMMON", common)
-        monkeypatch.setattr(PostgresSearch, "WINDOWS", windows)
-        return PostgresSearch().pool(reader_query(query), SearchFilters())
+        monkeypatch.setattr(PostgresSearch, "_window", lambda self, archive, matches: window)
+        found = PostgresSearch().pool(reader_query(query), SearchFilters())
+        return found.ids, found.capped
 
-    everything = pool(common=2.0, windows=())
-    assert everything.ids
-    assert pool(common=0.0, windows=()) == everything
-    assert pool(common=2.0, windows=(2, 6, 12)) == everything
-    assert pool(common=0.0, windows=(2, 6, 12)) == everything
+    everything = pool(common=2.0, window=None)
+    assert everything[0]
+    assert pool(common=0.0, window=None) == everything
+    assert pool(common=2.0, window=2) == everything  # too few there: everywhere after all
+    assert pool(common=2.0, window=12) == everything
+    assert pool(common=0.0, window=12) == everything
     # The planner settings the steps change are put back for the rest of the transaction.
     with connection.cursor() as cursor:
         cursor.execute(
