@@ -293,13 +293,21 @@ class PostgresSearch:
             # A word left out is left out of the whole story, body included.
             in_headlines += f" AND {everywhere}"
         with transaction.atomic(), connection.cursor() as cursor:
+            # The entries counted as the planner counts them for its estimates: the density of
+            # the last ANALYZE times the table's pages now. The last count alone may be of a
+            # table a fraction of today's size (it is refreshed after a tenth has changed).
             cursor.execute(
-                """SELECT reltuples, (SELECT min(page_id) FROM discovery_searchentry),
+                """SELECT CASE WHEN relpages > 0 THEN reltuples / relpages
+                        * (pg_relation_size(oid) / current_setting('block_size')::int) END,
+                    (SELECT min(page_id) FROM discovery_searchentry),
                     (SELECT max(page_id) FROM discovery_searchentry)
                 FROM pg_class WHERE oid = 'discovery_searchentry'::regclass"""
             )
             entries, oldest_id, newest_id = cursor.fetchone()
-            archive = Archive(max(entries, 0), oldest_id or 0, newest_id or 0)
+            oldest_id, newest_id = oldest_id or 0, newest_id or 0
+            # Never analyzed: about one entry for each id.
+            entries = newest_id - oldest_id if entries is None else entries
+            archive = Archive(max(entries, 0), oldest_id, newest_id)
             matches = self._estimate(cursor, everywhere, params)
             common = archive.entries > 0 and matches >= self.COMMON * archive.entries
             if common:
