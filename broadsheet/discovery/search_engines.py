@@ -65,7 +65,7 @@ class Pool:
         return len(self._ranked) + len(self._later)
 
     def __getitem__(self, index: slice) -> list[int]:
-        if self._later and (index.stop is None or index.stop > len(self._ranked)):
+        if self._later and (index.stop is None or not 0 <= index.stop <= len(self._ranked)):
             self._ranked += self._rank_later(self._later)
             self._later = []
         return self._ranked[index]
