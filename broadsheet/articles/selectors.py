@@ -40,7 +40,7 @@ RECENT_WINDOW = 500
 # the publication-time index until the page is full. SQLite keeps no table statistics to choose
 # between the two itself, and each way is slow on the other kind of list.
 SHORT_LIST = 200
-# What a list shows of a story (card, row, Latest news line), its address and its cache stamps.
+# What a list shows of a story (a card, a news row), its address and its cache stamps.
 # Lists load nothing else: a story's other fields would only cost time on every page.
 LISTED_FIELDS = (
     "title",
@@ -53,6 +53,9 @@ LISTED_FIELDS = (
     "label",
     "lead_image",
 )
+
+# What a Latest news line shows (cards.latest_news_item): forty of them head most pages.
+LATEST_FIELDS = ("title", "url_path", "first_published_at", "second_line")
 
 
 def published_articles(*, before: datetime | None = None) -> QuerySet[ArticlePage]:
@@ -110,7 +113,7 @@ def latest_articles(*, limit: int = LATEST_NEWS_LIMIT) -> list[ArticlePage]:
 
 @prepared
 def latest_rows(*, limit: int) -> QuerySet[ArticlePage]:
-    return listed(published_articles())[:limit]
+    return published_articles().only(*LATEST_FIELDS).fetch_mode(FETCH_PEERS)[:limit]
 
 
 # The rows linking a story to a topic, author or expert: (model, the entry's field, the story's).
