@@ -11,6 +11,11 @@ from django.conf import settings
 from django.core.files.images import ImageFile
 from django.db import transaction
 from PIL import Image as PillowImage
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError
+from urllib3.util import connection
 from wagtail.images import get_image_model
 
 from broadsheet.articles.models import ArticlePage
@@ -29,46 +34,122 @@ class ImageFetchError(Exception):
     pass
 
 
-def public_address_check(url: str) -> None:
-    """ImageFetchError unless every address the URL's host resolves to is on the public internet.
+def public_addresses(host: str, port: int) -> list[str]:
+    """The addresses `host` resolves to; ImageFetchError unless every one is on the public
+    internet.
 
     An import file names the addresses the worker fetches: without this check a line could make it
     reach the machine's own services or the private network behind it, and the recorded error
     would tell what answered. IMPORT_IMAGES_FROM_PRIVATE_ADDRESSES lifts it for a newsroom whose
     images sit on its own network.
     """
-    if settings.IMPORT_IMAGES_FROM_PRIVATE_ADDRESSES:
-        return
-    parts = urlsplit(url)
     try:
-        found = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+        found = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, ValueError):
-        raise ImageFetchError(f"no such host: {parts.hostname}") from None
-    for *_, address in found:
-        if not ipaddress.ip_address(address[0].split("%")[0]).is_global:
-            raise ImageFetchError(f"{parts.hostname} is not a public address")
+        raise ImageFetchError(f"no such host: {host}") from None
+    addresses = [address[0] for *_, address in found]
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise ImageFetchError(f"{host} is not a public address")
+    return addresses
+
+
+def public_address_check(url: str) -> None:
+    """ImageFetchError unless the URL's host is public: refused before any connection is made."""
+    parts = urlsplit(url)
+    public_addresses(parts.hostname or "", parts.port or 443)
+
+
+class PublicConnectionMixin:
+    """A urllib3 connection that resolves its host once, checks every address, and connects to
+    one of the addresses it checked.
+
+    Checking a host and then letting the connection resolve it again leaves a window: a name
+    that answers with a public address to the check and a private one to the connection (DNS
+    rebinding) would get through. TLS still verifies the certificate against the host's name.
+    """
+
+    def _new_conn(self) -> socket.socket:
+        error = None
+        for address in public_addresses(self._dns_host, self.port):
+            try:
+                return connection.create_connection(
+                    (address, self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+            except OSError as failure:
+                error = failure
+        raise NewConnectionError(self, f"Failed to establish a new connection: {error}")
+
+
+class PublicHTTPConnection(PublicConnectionMixin, HTTPConnection):
+    pass
+
+
+class PublicHTTPSConnection(PublicConnectionMixin, HTTPSConnection):
+    pass
+
+
+class PublicHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = PublicHTTPConnection
+
+
+class PublicHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = PublicHTTPSConnection
+
+
+class PublicAddressAdapter(HTTPAdapter):
+    """requests' adapter, connecting only to public addresses (PublicConnectionMixin)."""
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": PublicHTTPConnectionPool,
+            "https": PublicHTTPSConnectionPool,
+        }
+
+
+def image_session() -> requests.Session:
+    """A session for fetching import images: public addresses only, unless settings allow more.
+
+    It ignores proxies set in the environment, which would resolve the host themselves.
+    """
+    session = requests.Session()
+    if not settings.IMPORT_IMAGES_FROM_PRIVATE_ADDRESSES:
+        session.trust_env = False
+        adapter = PublicAddressAdapter()
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+    return session
 
 
 def image_download(url: str) -> tuple[bytes, str]:
     """The image's bytes and file extension; ImageFetchError unless it is a real, sane image."""
+    check_first = not settings.IMPORT_IMAGES_FROM_PRIVATE_ADDRESSES
     try:
-        for _ in range(MAX_REDIRECTS + 1):
-            # Each hop is checked: a public address could redirect to a private one.
-            public_address_check(url)
-            response = requests.get(url, timeout=FETCH_TIMEOUT, stream=True, allow_redirects=False)
-            if not response.is_redirect:
-                break
-            url = urljoin(url, response.headers["Location"])
-            response.close()
-        else:
-            raise ImageFetchError(f"more than {MAX_REDIRECTS} redirects")
-        with response:
-            response.raise_for_status()
-            data = BytesIO()
-            for chunk in response.iter_content(64 * 1024):
-                data.write(chunk)
-                if data.tell() > IMAGE_MAX_BYTES:
-                    raise ImageFetchError(f"larger than {IMAGE_MAX_BYTES // 1024 // 1024} MB")
+        with image_session() as session:
+            for _ in range(MAX_REDIRECTS + 1):
+                # Each hop is checked: a public address could redirect to a private one.
+                if check_first:
+                    public_address_check(url)
+                response = session.get(
+                    url, timeout=FETCH_TIMEOUT, stream=True, allow_redirects=False
+                )
+                if not response.is_redirect:
+                    break
+                url = urljoin(url, response.headers["Location"])
+                response.close()
+            else:
+                raise ImageFetchError(f"more than {MAX_REDIRECTS} redirects")
+            with response:
+                response.raise_for_status()
+                data = BytesIO()
+                for chunk in response.iter_content(64 * 1024):
+                    data.write(chunk)
+                    if data.tell() > IMAGE_MAX_BYTES:
+                        raise ImageFetchError(f"larger than {IMAGE_MAX_BYTES // 1024 // 1024} MB")
     except requests.RequestException as error:
         raise ImageFetchError(f"download failed: {type(error).__name__}: {error}"[:300]) from None
     content = data.getvalue()

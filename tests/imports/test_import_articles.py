@@ -1,5 +1,8 @@
+import ipaddress
 import json
+import socket
 from io import StringIO
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -253,3 +256,58 @@ def test_image_urls_on_private_addresses_are_not_fetched(
     for record in ImportedArticle.objects.select_related("article"):
         assert record.article.lead_image is None
         assert "is not a public address" in record.image_error, record.article.slug
+
+
+@pytest.fixture
+def images_example(monkeypatch):
+    """`images.example` resolves through `answer(call number)`: a name the test controls."""
+    real = socket.getaddrinfo
+    calls = []
+
+    def resolve(answer):
+        def getaddrinfo(host, port, *args, **kwargs):
+            if host != "images.example":
+                return real(host, port, *args, **kwargs)
+            calls.append(host)
+            return real(answer(len(calls)), port, *args, **kwargs)
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+    return resolve
+
+
+def test_a_name_that_turns_private_after_the_check_is_not_fetched(
+    tmp_path, sections, image_server, settings, images_example, django_capture_on_commit_callbacks
+):
+    """DNS rebinding: a name that is public when checked and this machine when connected to is
+    refused, because the worker connects only to an address it has checked."""
+    settings.IMPORT_IMAGES_FROM_PRIVATE_ADDRESSES = False
+    images_example(lambda call: "93.184.215.14" if call == 1 else "127.0.0.1")
+    port = urlsplit(image_server).port
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(tmp_path, [story(image_url=f"http://images.example:{port}/harbour.jpg")])
+    record = ImportedArticle.objects.select_related("article").get()
+    assert record.article.lead_image is None
+    assert "images.example is not a public address" in record.image_error
+
+
+def test_a_public_name_is_fetched_from_the_address_checked(
+    tmp_path,
+    sections,
+    image_server,
+    settings,
+    images_example,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    """With the check on, an image on a public address is fetched and attached as before."""
+    settings.IMPORT_IMAGES_FROM_PRIVATE_ADDRESSES = False
+    images_example(lambda call: "127.0.0.1")
+    # This machine's loopback server plays a public one: the test cannot reach the internet.
+    monkeypatch.setattr(ipaddress.IPv4Address, "is_global", property(lambda address: True))
+    port = urlsplit(image_server).port
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(tmp_path, [story(image_url=f"http://images.example:{port}/harbour.jpg")])
+    record = ImportedArticle.objects.select_related("article").get()
+    assert record.image_error == ""
+    assert record.article.lead_image is not None and record.article.lead_image.width == 1200
