@@ -20,10 +20,11 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from broadsheet.discovery.models import SearchEntry
 from broadsheet.discovery.search_index import facet_words
 from broadsheet.discovery.search_query import ReaderQuery
 
@@ -81,8 +82,14 @@ class Marks:
     snippet: str
 
 
+def search_connection():
+    """Where reader search reads: a reader's request reads the replica when there is one
+    (core/replicas.py), like the rest of the page; anything else reads the primary."""
+    return connections[router.db_for_read(SearchEntry)]
+
+
 def engine():
-    return PostgresSearch() if connection.vendor == "postgresql" else SqliteSearch()
+    return PostgresSearch() if search_connection().vendor == "postgresql" else SqliteSearch()
 
 
 def _restriction_free() -> str:
@@ -146,6 +153,7 @@ POOL_SQL = f"""WITH recent AS MATERIALIZED ({{recent}}), head AS MATERIALIZED ({
 
 def _pool(sql: str, params: dict) -> Pool:
     params = {**params, "boost": NEWS_BOOST, "fresh_days": NEWS_FRESH_DAYS, "size": POOL_SIZE}
+    connection = search_connection()
     if connection.vendor == "sqlite":
         # Raw SQL on SQLite compares datetimes as Django stores them: UTC text.
         params = {
@@ -161,7 +169,7 @@ def _pool(sql: str, params: dict) -> Pool:
 
 
 def _rows(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
+    with search_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -292,7 +300,8 @@ class PostgresSearch:
         if query.excluded:
             # A word left out is left out of the whole story, body included.
             in_headlines += f" AND {everywhere}"
-        with transaction.atomic(), connection.cursor() as cursor:
+        connection = search_connection()
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             # The entries counted as the planner counts them for its estimates: the density of
             # the last ANALYZE times the table's pages now. The last count alone may be of a
             # table a fraction of today's size (it is refreshed after a tenth has changed).

@@ -171,6 +171,15 @@ def test_reader_pages_read_from_the_replica(clusters, tmp_path):
         print("reader queries on primary:", len(on_primary))
         print("reader queries on replica:", len(on_replica) > 0)
 
+        # Search, the costliest reader query, reads the replica too (raw SQL included).
+        with CaptureQueriesContext(connections["default"]) as on_primary, \\
+                CaptureQueriesContext(connections["replica"]) as on_replica:
+            response = client.get("/search/", {"q": "harbour storm"})
+        print("search status:", response.status_code)
+        print("search found:", b"1 result for" in response.content)
+        print("search queries on primary:", len(on_primary))
+        print("search queries on replica:", len(on_replica) > 0)
+
         client.force_login(editor)
         with CaptureQueriesContext(connections["default"]) as on_primary, \\
                 CaptureQueriesContext(connections["replica"]) as on_replica:
@@ -189,6 +198,10 @@ def test_reader_pages_read_from_the_replica(clusters, tmp_path):
     assert "headline shown: True" in out
     assert "reader queries on primary: 0" in out
     assert "reader queries on replica: True" in out
+    assert "search status: 200" in out
+    assert "search found: True" in out
+    assert "search queries on primary: 0" in out
+    assert "search queries on replica: True" in out
     assert "admin status: 200" in out
     assert "admin queries on replica: 0" in out
     assert "admin queries on primary: True" in out
