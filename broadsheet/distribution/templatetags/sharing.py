@@ -1,10 +1,10 @@
 """The head of every reader page: meta description, canonical link, social cards and JSON-LD."""
 
 import json
+from html import escape
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from broadsheet.distribution.social_cards import PageCard, page_card
@@ -46,12 +46,16 @@ def structured_data(context) -> str:
 
 @register.simple_tag(takes_context=True)
 def social_meta(context) -> str:
-    """Canonical link (or noindex), OpenGraph and Twitter card tags."""
+    """Canonical link (or noindex), OpenGraph and Twitter card tags.
+
+    Written with the standard library's escape, as cards are (core/cards.py): Django's
+    format_html checks every argument for lazy text, and this head has some twenty tags.
+    """
     card = card_for(context)
     if card.noindex:
-        lines = [mark_safe('<meta name="robots" content="noindex, follow">')]
+        lines = ['<meta name="robots" content="noindex, follow">']
     else:
-        lines = [format_html('<link rel="canonical" href="{}">', card.url)]
+        lines = [f'<link rel="canonical" href="{escape(card.url)}">']
     properties = [
         ("og:type", card.og_type),
         ("og:title", card.title),
@@ -69,11 +73,7 @@ def social_meta(context) -> str:
             ("og:image:alt", image.alt),
         ]
     properties += card.article_meta
-    lines.append(
-        format_html_join(
-            "\n  ", '<meta property="{}" content="{}">', ((p, c) for p, c in properties if c)
-        )
-    )
+    lines.append(meta_tags("property", [(p, c) for p, c in properties if c]))
     # The large card only when the story has a picture of its own; the logo fits the small one.
     # https://developer.x.com/en/docs/x-for-websites/cards/overview/markup
     names = [
@@ -83,5 +83,12 @@ def social_meta(context) -> str:
     ]
     if image:
         names += [("twitter:image", image.url), ("twitter:image:alt", image.alt)]
-    lines.append(format_html_join("\n  ", '<meta name="{}" content="{}">', names))
-    return mark_safe("\n  ".join(str(line) for line in lines))
+    lines.append(meta_tags("name", names))
+    return mark_safe("\n  ".join(lines))
+
+
+def meta_tags(attribute: str, pairs) -> str:
+    return "\n  ".join(
+        f'<meta {attribute}="{escape(str(key))}" content="{escape(str(value))}">'
+        for key, value in pairs
+    )
