@@ -57,7 +57,11 @@ def public_addresses(host: str, port: int) -> list[str]:
 def public_address_check(url: str) -> None:
     """ImageFetchError unless the URL's host is public: refused before any connection is made."""
     parts = urlsplit(url)
-    public_addresses(parts.hostname or "", parts.port or 443)
+    try:
+        port = parts.port or 443
+    except ValueError:  # a port out of range
+        raise ImageFetchError(f"no such host: {parts.netloc}") from None
+    public_addresses(parts.hostname or "", port)
 
 
 class PublicConnectionMixin:
