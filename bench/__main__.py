@@ -114,13 +114,12 @@ def measure(client, url: str) -> tuple[float, float, int, int]:
     Queries are counted on a render of their own, not timed. CPU time is this thread's: on a
     busy machine it stays the application's own cost while wall-clock time also counts waiting.
     """
-    (figures,) = measure_in_turn(client, [(url, nullcontext)]).values()
-    return figures
+    return measure_in_turn(client, [(url, nullcontext)])[0]
 
 
-def measure_in_turn(client, pages: list[tuple[str, Callable]]) -> dict:
-    """(median ms, median CPU ms, SQL queries, status) of each (url, state) in `pages`, keyed by
-    position: ROUNDS rounds, each rendering every page once inside its `state()` context.
+def measure_in_turn(client, pages: list[tuple[str, Callable]]) -> list[tuple]:
+    """(median ms, median CPU ms, SQL queries, status) of each (url, state) in `pages`, in order:
+    ROUNDS rounds, each rendering every page once inside its `state()` context.
 
     Taking the pages in turn spreads each page's renders over the whole run. A spell in which
     the machine runs slow (another process, a busy neighbour on a shared host) then touches every
@@ -129,8 +128,8 @@ def measure_in_turn(client, pages: list[tuple[str, Callable]]) -> dict:
     """
     from django.db import connection
 
-    counted = {}
-    for index, (url, state) in enumerate(pages):
+    counted = []
+    for url, state in pages:
         queries = []
 
         def count(execute, sql, params, many, context, queries=queries):
@@ -141,21 +140,20 @@ def measure_in_turn(client, pages: list[tuple[str, Callable]]) -> dict:
             client.get(url)  # warm up templates, renditions and per-process caches
             with connection.execute_wrapper(count):
                 response = client.get(url)
-        counted[index] = (len(queries), response.status_code)
-    timings = {index: ([], []) for index in counted}
+        counted.append((len(queries), response.status_code))
+    timings = [([], []) for _ in pages]
     for _ in range(ROUNDS):
-        for index, (url, state) in enumerate(pages):
+        for (url, state), (wall, cpu) in zip(pages, timings, strict=True):
             with state():
                 started, started_cpu = time.perf_counter(), time.thread_time()
                 client.get(url)
-                elapsed, cpu = time.perf_counter() - started, time.thread_time() - started_cpu
-            timings[index][0].append(elapsed)
-            timings[index][1].append(cpu)
+                wall.append(time.perf_counter() - started)
+                cpu.append(time.thread_time() - started_cpu)
     median = statistics.median
-    return {
-        index: (median(wall) * 1000, median(cpu) * 1000, *counted[index])
-        for index, (wall, cpu) in timings.items()
-    }
+    return [
+        (median(wall) * 1000, median(cpu) * 1000, *count)
+        for (wall, cpu), count in zip(timings, counted, strict=True)
+    ]
 
 
 def profile(client, name: str, url: str) -> None:
@@ -257,8 +255,8 @@ def bench_archive(count: int) -> int:
             transaction.set_rollback(True)
             print(f"{'error':>28}  {type(error).__name__}: {error}")
             return 1
-        for index, (name, url, state) in enumerate(pages):
-            report(name, url, state, measured[index])
+        for (name, url, state), figures in zip(pages, measured, strict=True):
+            report(name, url, state, figures)
         transaction.set_rollback(True)
     return 1 if broken else 0
 

@@ -88,12 +88,12 @@ def published_until(published: Q) -> QuerySet[ArticlePage]:
     )
 
 
-def listed(articles: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
-    """Stories as lists show them: LISTED_FIELDS only (`.defer(None)` brings back the rest).
+def listed(articles: QuerySet[ArticlePage], fields=LISTED_FIELDS) -> QuerySet[ArticlePage]:
+    """Stories as lists show them: `fields` only (`.defer(None)` brings back the rest).
 
     A field left out still loads when read, in one query for the whole list, not one a story.
     """
-    return articles.only(*LISTED_FIELDS).fetch_mode(FETCH_PEERS)
+    return articles.only(*fields).fetch_mode(FETCH_PEERS)
 
 
 def with_lead_images(articles: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
@@ -113,7 +113,7 @@ def latest_articles(*, limit: int = LATEST_NEWS_LIMIT) -> list[ArticlePage]:
 
 @prepared
 def latest_rows(*, limit: int) -> QuerySet[ArticlePage]:
-    return published_articles().only(*LATEST_FIELDS).fetch_mode(FETCH_PEERS)[:limit]
+    return listed(published_articles(), LATEST_FIELDS)[:limit]
 
 
 # The rows linking a story to a topic, author or expert: (model, the entry's field, the story's).
