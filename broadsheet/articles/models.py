@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import RFC3986_SUBDELIMS
@@ -16,6 +15,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from broadsheet.articles.blocks import ArticleBodyBlock
+from broadsheet.core.addresses import reverse_once
 from broadsheet.core.pages import QuickReadBack, RestrictionsReadAhead
 from broadsheet.core.sanitise import html_plain_text
 from broadsheet.discovery.panels import TopicSuggestionsPanel
@@ -255,12 +255,8 @@ class ArticlePage(QuickReadBack, RestrictionsReadAhead, Page):
 
 
 def serve_root(request=None) -> str:
-    """Where Wagtail's page tree starts on this site ("/"), worked out once per request."""
-    if request is None:
-        return reverse("wagtail_serve", args=("",))
-    if not hasattr(request, "_serve_root"):
-        request._serve_root = reverse("wagtail_serve", args=("",))
-    return request._serve_root
+    """Where Wagtail's page tree starts on this site ("/"), worked out once per process."""
+    return reverse_once("wagtail_serve", "")
 
 
 class ArticleByline(Orderable):

@@ -19,6 +19,7 @@ from wagtail.search.backends import get_search_backends
 
 from broadsheet.articles.models import ARTICLE_RESERVED_SLUGS, ArticleByline, ArticlePage
 from broadsheet.authors.models import Author
+from broadsheet.core.pages import below
 from broadsheet.core.slugs import unique_slug
 from broadsheet.discovery.search_index import search_entries_write
 from broadsheet.experts.models import Expert
@@ -54,7 +55,7 @@ def _children_state(parent: Page, wanted: set[str]) -> tuple[int, set[str]]:
     Only those: a section of a million-story archive has hundreds of thousands of children, and
     reading every one of their slugs for each chunk made an import slower the bigger it grew.
     """
-    children = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    children = Page.objects.filter(below(parent.path), depth=parent.depth + 1)
     last_path = children.order_by("-path").values_list("path", flat=True).first()
     last_step = Page._str2int(last_path[-Page.steplen :]) if last_path else 0
     taken = set(children.filter(slug__in=wanted).values_list("slug", flat=True))

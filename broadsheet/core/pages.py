@@ -1,9 +1,24 @@
 """Page-tree filters shared by every app that lists pages to readers, and the reader's route."""
 
-from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef
+from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
+
+
+def below(path: str, *, field: str = "path") -> Q:
+    """Pages below the page at `path` in the tree (its descendants), as a range of paths.
+
+    Not `path__startswith`: SQLite plans a LIKE by its pattern's value, so a statement whose
+    pattern is a parameter is prepared again on every run. For a story's query that was 0.15 ms
+    of its 0.18; the range is prepared once and reads the same index.
+
+    A descendant's path is the page's own continued in treebeard's alphabet (digits, then
+    capitals): it sorts after the page's, and no later than the page's padded with the alphabet's
+    last character to the column's length, in binary order and in any locale's.
+    """
+    end = path + Page.alphabet[-1] * (Page._meta.get_field("path").max_length - len(path))
+    return Q(**{f"{field}__gt": path, f"{field}__lte": end})
 
 
 def unrestricted(path: str = "path") -> Exists:

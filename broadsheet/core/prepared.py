@@ -8,7 +8,7 @@ Django's own row handling (select_related, annotations, prefetching, fetch modes
 
     @prepared
     def story_rows(slug: str, *, section_path: str) -> QuerySet[ArticlePage]:
-        return ArticlePage.objects.filter(path__startswith=section_path, slug=slug)
+        return ArticlePage.objects.filter(below(section_path), slug=slug)
 
 Positional arguments are values (int, str or an aware datetime) sent as query parameters; keyword
 arguments shape the query (a slice, a path matched by prefix) and each shape is compiled of its

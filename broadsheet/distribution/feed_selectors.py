@@ -20,7 +20,7 @@ from broadsheet.articles.selectors import (
 from broadsheet.authors.models import Author
 from broadsheet.core.models import OutletSettings
 from broadsheet.core.outlet import outlet_settings
-from broadsheet.core.pages import unrestricted
+from broadsheet.core.pages import below, unrestricted
 from broadsheet.sections.models import SectionPage
 from broadsheet.topics.models import Topic
 
@@ -83,8 +83,8 @@ def section_scope(request: HttpRequest, *, slug: str) -> FeedScope:
     site = Site.find_for_request(request)
     section = (
         SectionPage.objects.live()
-        .filter(unrestricted(), slug=slug)
-        .child_of(site.root_page)
+        .filter(unrestricted(), below(site.root_page.path), slug=slug)
+        .filter(depth=site.root_page.depth + 1)
         .first()
         if site
         else None
