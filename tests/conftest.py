@@ -29,6 +29,7 @@ from broadsheet.articles.factories import ArticlePageFactory
 from broadsheet.articles.models import ArticlePage
 from broadsheet.authors.factories import AuthorFactory
 from broadsheet.authors.models import Author, AuthorLink
+from broadsheet.caching.memo import memo
 from broadsheet.core.models import OutletSettings
 from broadsheet.desk.models import Correction
 from broadsheet.desk.roles import desk_roles_ensure
@@ -76,6 +77,13 @@ def media_root(settings, tmp_path):
     for cache in caches.all():
         cache.clear()
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def reader_memo_forgotten():
+    """What a web process keeps between requests (caching/memo.py) is of one test's database."""
+    yield
+    memo().forget()
 
 
 def make_image(title: str, *, size=(1600, 900), colour=(60, 90, 120)) -> AbstractImage:

@@ -240,7 +240,7 @@ class ArticlePage(QuickReadBack, RestrictionsReadAhead, Page):
         from broadsheet.caching import keys
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(article_page_context(article=self))
+        context.update(article_page_context(article=self, request=request))
         keys.tag(
             request,
             self,

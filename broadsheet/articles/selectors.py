@@ -24,6 +24,7 @@ from wagtail.images import get_image_model
 
 from broadsheet.articles.models import ArticleByline, ArticlePage
 from broadsheet.authors.models import Author
+from broadsheet.caching.memo import kept
 from broadsheet.core.pages import any_view_restriction, below, unrestricted
 from broadsheet.core.prepared import Listing, prepared, prepared_list
 from broadsheet.desk.models import Correction
@@ -111,9 +112,10 @@ def recent_articles(window: int = RECENT_WINDOW) -> QuerySet[ArticlePage]:
     return published_articles().values("pk")[:window]
 
 
-def latest_articles(*, limit: int = LATEST_NEWS_LIMIT) -> list[ArticlePage]:
-    """The site-wide 'Latest news' feed."""
-    return list(latest_rows(limit=limit))
+def latest_articles(*, limit: int = LATEST_NEWS_LIMIT, request=None) -> list[ArticlePage]:
+    """The site-wide 'Latest news' feed; for a request, kept from an earlier one when nothing
+    has changed since (caching/memo.py). Shared: not to be changed."""
+    return kept(request, ("latest", limit), lambda: list(latest_rows(limit=limit)))
 
 
 @prepared
@@ -502,7 +504,7 @@ def lead_image_renditions_read(article: ArticlePage) -> None:
         image.prefetched_renditions = list(image_renditions(image.pk))
 
 
-def article_page_context(*, article: ArticlePage) -> dict:
+def article_page_context(*, article: ArticlePage, request=None) -> dict:
     authors, topics, experts = story_credits(article=article)
     lead_image_renditions_read(article)
     notes = article_corrections(article=article) if getattr(article, "has_notes", True) else []
@@ -514,5 +516,5 @@ def article_page_context(*, article: ArticlePage) -> dict:
         "topics": topics,
         "experts": experts,
         "read_also": read_also(article=article, topic_ids=[topic.pk for topic in topics]),
-        "latest_news": latest_articles(),
+        "latest_news": latest_articles(request=request),
     }

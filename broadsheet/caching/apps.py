@@ -9,7 +9,7 @@ class CachingConfig(AppConfig):
     label = "caching"
 
     def ready(self):
-        from wagtail.models import PageViewRestriction
+        from wagtail.models import PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from broadsheet.articles.models import ArticlePage
@@ -29,6 +29,7 @@ class CachingConfig(AppConfig):
         for entry_type in (Topic, Author, Expert):
             post_save.connect(signals.on_directory_changed, sender=entry_type)
             post_delete.connect(signals.on_directory_changed, sender=entry_type)
-        for site_wide in (BreakingNews, OutletSettings, PageViewRestriction):
+        # A site's name, address or home page: the web processes keep the site (memo.py).
+        for site_wide in (BreakingNews, OutletSettings, PageViewRestriction, Site):
             post_save.connect(signals.on_site_changed, sender=site_wide)
             post_delete.connect(signals.on_site_changed, sender=site_wide)

@@ -34,7 +34,7 @@ class KeyPurgingBackend(BaseBackend):
 
 
 class PageCacheBackend(KeyPurgingBackend):
-    """The web processes' own page caches, reached through the purge journal they poll."""
+    """The purge journal every web process polls: for its page cache and its memo (memo.py)."""
 
     inner = True
 

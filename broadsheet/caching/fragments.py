@@ -30,13 +30,18 @@ _anew = ContextVar("rendering_anew", default=False)
 
 @contextmanager
 def rendering_anew() -> Iterator[None]:
-    """Within this, every piece is rendered and none is taken from the store: a fresh render,
-    to compare a cached one with."""
+    """Within this, every piece is rendered and none is taken from the store, nor from the
+    reader memo (memo.py): a fresh render, to compare a cached one with."""
     token = _anew.set(True)
     try:
         yield
     finally:
         _anew.reset(token)
+
+
+def rendering_anew_now() -> bool:
+    """Whether this render is one made anew (see rendering_anew)."""
+    return _anew.get()
 
 
 class Fragments:

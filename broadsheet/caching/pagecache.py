@@ -22,6 +22,7 @@ from django.http.cookie import SimpleCookie
 from django.http.response import ResponseHeaders
 from django.utils.cache import patch_vary_headers
 
+from broadsheet.caching.memo import memo
 from broadsheet.caching.models import PurgeRecord
 
 logger = logging.getLogger("broadsheet.caching")
@@ -208,6 +209,8 @@ class PageStore:
         """Drop every page carrying any of `keys`; returns how many were dropped."""
         keys = frozenset(keys)
         dropped = 0
+        # Before any page made after this purge is kept: none may be made from what it changed.
+        memo().clear()
         with self.lock:
             self.generation += 1
             self.recent.append((self.generation, keys))

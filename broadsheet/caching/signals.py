@@ -29,5 +29,5 @@ def on_directory_changed(sender, instance, **kwargs):
 
 
 def on_site_changed(sender, **kwargs):
-    """The banner, the outlet's settings, a view restriction: every reader page."""
+    """The banner, the outlet's settings, a view restriction, a site: every reader page."""
     after_commit(cache_purge_task, keys=[keys.SITE])

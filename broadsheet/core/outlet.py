@@ -1,5 +1,8 @@
 """The outlet's settings, looked up once per request."""
 
+import copy
+from functools import partial
+
 from django.db.models import Case, IntegerField, Q, QuerySet, When
 from django.http import HttpRequest
 from django.http.request import split_domain_port
@@ -11,6 +14,7 @@ from wagtail.models.sites import (
     MATCH_HOSTNAME_PORT,
 )
 
+from broadsheet.caching.memo import kept
 from broadsheet.core.models import OutletSettings
 from broadsheet.core.pages import any_view_restriction
 from broadsheet.core.prepared import prepared
@@ -43,7 +47,9 @@ def request_outlet_settings(request: HttpRequest) -> OutletSettings:
     if site is None:
         raise Site.DoesNotExist()
     try:
-        settings = site.outletsettings
+        # A copy: the site may be kept for other requests (site_for_request), and Wagtail's
+        # settings remember the request they were read for.
+        settings = copy.copy(site.outletsettings)
     except OutletSettings.DoesNotExist:
         settings = OutletSettings.for_site(site)
     settings._request = request
@@ -52,12 +58,18 @@ def request_outlet_settings(request: HttpRequest) -> OutletSettings:
 
 
 def site_for_request(request: HttpRequest) -> Site | None:
-    """Wagtail's Site.find_for_request, with the home page (as itself) and the settings joined."""
+    """Wagtail's Site.find_for_request, with the home page (as itself) and the settings joined,
+    kept from an earlier request when nothing has changed since (caching/memo.py). Shared: not
+    to be changed."""
     hostname = split_domain_port(request._get_raw_host())[0]
     try:
         port = int(request.get_port())
     except ValueError:
         port = -1  # no site's
+    return kept(request, ("site", hostname, port), partial(site_for_host, hostname, port))
+
+
+def site_for_host(hostname: str, port: int) -> Site | None:
     sites = list(sites_for_host(hostname, port))
     # The choice wagtail.models.sites.get_site_for_hostname makes among the same rows.
     if not sites:

@@ -4,6 +4,7 @@ from django.db.models import Exists, QuerySet
 from django.db.models.functions import Now
 
 from broadsheet.articles.selectors import latest_articles, section_listing
+from broadsheet.caching.memo import kept
 from broadsheet.core.pages import any_view_restriction, unrestricted
 from broadsheet.core.pagination import paginate
 from broadsheet.core.prepared import prepared
@@ -43,9 +44,10 @@ def live_section_rows() -> QuerySet[SectionPage]:
 
 
 def request_sections(request) -> list[SectionPage]:
-    """The live sections, read once per request: the menu and the router both need them."""
+    """The live sections, read once per request (the menu and the router both need them), or
+    kept from an earlier one (caching/memo.py). Shared: not to be changed."""
     if not hasattr(request, "_live_sections"):
-        request._live_sections = list(live_section_rows())
+        request._live_sections = kept(request, "sections", lambda: list(live_section_rows()))
     return request._live_sections
 
 
@@ -64,5 +66,5 @@ def navigation_sections(request=None) -> list[SectionPage]:
 def section_page_context(request, *, section: SectionPage) -> dict:
     return {
         "articles": paginate(request, section_listing(section=section), per_page=SECTION_PAGE_SIZE),
-        "latest_news": latest_articles(),
+        "latest_news": latest_articles(request=request),
     }

@@ -252,9 +252,11 @@ PAGE_CACHE_POLL_INTERVAL = 0.25
 # Where purges go, through Wagtail's frontend-cache backends; the worker sends them (caching/
 # tasks.py). wagtail.contrib.frontend_cache itself is not installed: its signal handlers would
 # purge page by page from the editor's request.
-WAGTAILFRONTENDCACHE = {}
-if PAGE_CACHE:
-    WAGTAILFRONTENDCACHE["pages"] = {"BACKEND": "broadsheet.caching.backends.PageCacheBackend"}
+WAGTAILFRONTENDCACHE = {
+    # The purge journal every web process reads: its page cache (when PAGE_CACHE is on) drops
+    # pages, and its memo of the site, sections and Latest news (caching/memo.py) is read again.
+    "pages": {"BACKEND": "broadsheet.caching.backends.PageCacheBackend"},
+}
 if ENV.varnish_urls:
     WAGTAILFRONTENDCACHE["varnish"] = {
         "BACKEND": "broadsheet.caching.backends.XkeyBackend",
