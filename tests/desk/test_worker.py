@@ -79,11 +79,15 @@ def test_scheduled_stories_go_live_within_two_seconds_of_their_time(worker, sect
 
 def test_overdue_stories_go_live_in_time_order_when_the_worker_returns(worker, section):
     """With the worker down, overdue stories go live on its return, in time order, once each."""
-    base = timezone.now() + timedelta(seconds=1)
+    # Scheduled an hour ahead, then brought forward: on a slow database a story created after
+    # its own time would go live at once, when the editor schedules it.
     stories = [
-        schedule(section, f"Overdue {n}", base + timedelta(milliseconds=100 * n)) for n in range(5)
+        schedule(section, f"Overdue {n}", timezone.now() + timedelta(hours=1)) for n in range(5)
     ]
-    time.sleep(2)  # every story is now overdue, and no worker is running
+    base = timezone.now() + timedelta(seconds=0.5)
+    for n, story in enumerate(stories):
+        bring_forward([story], base + timedelta(milliseconds=100 * n))
+    time.sleep(1.5)  # every story is now overdue, and no worker is running
     assert not ArticlePage.objects.live().filter(pk__in=[s.pk for s in stories]).exists()
 
     started = worker.start()
