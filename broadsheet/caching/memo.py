@@ -2,7 +2,7 @@
 
 The request's site (with its home page and the outlet's settings), the live sections (the menu
 and the router) and the Latest news: three queries on every page, and the pages made from their
-rows. Kept, a story page renders in a quarter fewer instructions (callgrind, 2,000 stories).
+rows. Kept, a story page renders in a third fewer instructions (callgrind, 2,000 stories).
 
 A value is kept until the purge journal (models.PurgeRecord) has a record newer than the last one
 seen, and never longer than a shared cache may keep a page. Every change a reader can see is
