@@ -14,7 +14,7 @@ from wagtail.models.sites import (
     MATCH_HOSTNAME_PORT,
 )
 
-from broadsheet.caching.memo import kept
+from broadsheet.caching.memo import kept, memo
 from broadsheet.core.models import OutletSettings
 from broadsheet.core.pages import any_view_restriction
 from broadsheet.core.prepared import prepared
@@ -51,7 +51,11 @@ def request_outlet_settings(request: HttpRequest) -> OutletSettings:
         # settings remember the request they were read for.
         settings = copy.copy(site.outletsettings)
     except OutletSettings.DoesNotExist:
+        # The site's first visit writes its settings row. The site kept for other requests was
+        # read without it: dropped, or every request would look for the row again, on the
+        # primary database, until the worker's purge reached the journal.
         settings = OutletSettings.for_site(site)
+        memo().clear()
     settings._request = request
     setattr(request, cache_name, settings)
     return settings

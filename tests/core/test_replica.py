@@ -159,16 +159,23 @@ def test_reader_pages_read_from_the_replica(clusters, tmp_path):
             print("replica in recovery:", cursor.fetchone()[0])
         print("caught up:", replica_wait(timeout=10))
 
+        def besides_the_journal(queries):
+            # The purge journal is read on the primary by design (core/replicas.py), at most
+            # every poll interval, by the page cache and the reader memo (caching/memo.py).
+            return [q for q in queries if '"caching_purgerecord"' not in q["sql"]]
+
         client = Client()
         # The outlet's settings row is created on the site's first visit: a write, to the primary.
         client.get("/")
         replica_wait(timeout=10)
+        import time
+        time.sleep(0.3)  # the journal is due to be read again, as it is every 250 ms
         with CaptureQueriesContext(connections["default"]) as on_primary, \\
                 CaptureQueriesContext(connections["replica"]) as on_replica:
             response = client.get(article.url)
         print("reader status:", response.status_code)
         print("headline shown:", b"Harbour reopens after the storm" in response.content)
-        print("reader queries on primary:", len(on_primary))
+        print("reader queries on primary:", len(besides_the_journal(on_primary)))
         print("reader queries on replica:", len(on_replica) > 0)
 
         # Search, the costliest reader query, reads the replica too (raw SQL included).
@@ -177,7 +184,7 @@ def test_reader_pages_read_from_the_replica(clusters, tmp_path):
             response = client.get("/search/", {"q": "harbour storm"})
         print("search status:", response.status_code)
         print("search found:", b"1 result for" in response.content)
-        print("search queries on primary:", len(on_primary))
+        print("search queries on primary:", len(besides_the_journal(on_primary)))
         print("search queries on replica:", len(on_replica) > 0)
 
         client.force_login(editor)
