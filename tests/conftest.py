@@ -377,14 +377,17 @@ class WorkerProcess:
         )
         # Wait for the banner line so timings start when the worker really runs. The task
         # thread may log a task it picked up before the banner is printed (with or without the
-        # logger's prefix, by the logging set-up the worker inherits).
+        # logger's prefix, by the logging set-up the worker inherits), and Django's system checks
+        # may print a warning first (CI once saw "System check identified some issues:").
+        before = []
         line = self.process.stdout.readline()
-        while "Task id=" in line:
+        while line and ("Task id=" in line or "running" not in line):
+            before.append(line)
             line = self.process.stdout.readline()
-        assert "running" in line, line
+        assert line, "The worker ended before it ran:\n" + "".join(before)
         # Keep reading what the worker prints (two lines per task), so a long test never fills
         # the pipe and stalls the worker; the lines stay at hand for a failing test's report.
-        self.output = []
+        self.output = [text for text in before if "Task id=" not in text]
         threading.Thread(target=self._drain, daemon=True).start()
         return time.monotonic()
 
