@@ -58,6 +58,8 @@ VAR_DIR = Path(
 # the unit of resumption and of the import-rate trend. BASELINE is a whole number of slices.
 BASELINE = int(os.environ.get("BENCH_SCALE_BASELINE", "10000"))
 SLICE_LINES = int(os.environ.get("BENCH_SCALE_SLICE", "10000"))
+# Importers run at once on a slice, each with its own sections (see _import_in_parallel).
+IMPORT_JOBS = int(os.environ.get("BENCH_SCALE_IMPORT_JOBS", "2"))
 # Slice k is the demo newsroom of seed SEED + k, its stories every STEP back in time from the
 # newest: the archive is imported newest first, so the 10,000-article database is the last few
 # weeks of news and the rest is the back catalogue, as when a newsroom imports its archive.
@@ -196,9 +198,6 @@ def sections_ensure() -> None:
 
 def slice_import(number: int, count: int, newest: datetime, state: State) -> int:
     """Import whatever of slice `number` (its first `count` lines) is missing; lines imported."""
-    import io
-
-    from django.core.management import call_command
 
     from broadsheet.core.outlet import outlet_settings
     from broadsheet.demo.archive import archive_lines
@@ -229,12 +228,11 @@ def slice_import(number: int, count: int, newest: datetime, state: State) -> int
                 written += 1
     generated = time.perf_counter() - started
     started = time.perf_counter()
-    log = io.StringIO()
-    call_command("import_articles", str(path), stdout=log, stderr=log)
+    logs = _import_in_parallel(path)
     seconds = time.perf_counter() - started
     path.unlink()
     if len(slice_imported(number, count)) < count:
-        raise SystemExit(f"Slice {number} is still incomplete after its import:\n{log.getvalue()}")
+        raise SystemExit(f"Slice {number} is still incomplete after its import:\n{logs}")
     previous = state.data["slices"].get(str(number), [0, 0.0])
     # A slice finished over two runs adds up both runs' lines and seconds.
     state.data["slices"][str(number)] = [previous[0] + written, previous[1] + seconds]
@@ -246,6 +244,34 @@ def slice_import(number: int, count: int, newest: datetime, state: State) -> int
         flush=True,
     )
     return written
+
+
+def _import_in_parallel(path: Path) -> str:
+    """Import the file with IMPORT_JOBS `import_articles` processes at once, each given the
+    lines of its own sections: the importer locks a story's section while it places it in the
+    page tree, so importers of different sections never wait for each other. Returns their
+    output."""
+    by_section: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            by_section.setdefault(json.loads(line)["section"], []).append(line)
+    # The biggest sections first, each to the job with the fewest lines so far.
+    jobs: list[list[str]] = [[] for _ in range(IMPORT_JOBS)]
+    for lines in sorted(by_section.values(), key=len, reverse=True):
+        min(jobs, key=len).extend(lines)
+    processes = []
+    for number, lines in enumerate(job for job in jobs if job):
+        part = path.with_suffix(f".{number}.jsonl")
+        part.write_text("".join(lines), encoding="utf-8")
+        command = [sys.executable, str(ROOT / "manage.py"), "import_articles", str(part)]
+        processes.append(
+            (part, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
+        )
+    output = []
+    for part, process in processes:
+        output.append(process.communicate()[0].decode(errors="replace"))
+        part.unlink()
+    return "\n".join(output)
 
 
 def import_up_to(total: int, newest: datetime, state: State) -> None:
@@ -265,10 +291,20 @@ def statistics_refresh() -> None:
     """
     from django.db import connection
 
+    from broadsheet.discovery.search_recent import recent_index_roll
+
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE)")
     print(f"  VACUUM (ANALYZE) in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    # What the worker does after an import (imports/services.py), done here without a worker.
+    started = time.perf_counter()
+    if (floor := recent_index_roll()) is not None:
+        print(
+            f"  search indexes of the entries past {floor:,} in "
+            f"{time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
 
 
 def import_figures(state: State) -> dict:

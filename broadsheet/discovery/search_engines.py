@@ -10,7 +10,7 @@ Both engines rank the same way:
 Stories whose headline or deck matches come first, then those matching in the body only.
 
 Cost is bounded whatever the reader types. One statement ranks a pool: the newest POOL_SIZE
-matches and the newest POOL_SIZE headline or deck matches, which is every match unless the
+matches and the newest HEAD_POOL_SIZE headline or deck matches, which is every match unless the
 words are broad. A word that occurs in half the archive thus costs about what a rare one does,
 and readers reach older stories on broad words with more words or a date range. Highlighted
 headlines and snippets are made for the shown page only.
@@ -37,6 +37,9 @@ NEWS_FRESH_DAYS = 2.0
 MARK_START, MARK_END = "\x02", "\x03"
 SNIPPET_WORDS = 28
 POOL_SIZE = 500
+# Fewer headline matches: they are ranked before the first page is shown, each by reading its
+# whole document (see PostgresSearch), and 200 of a broad word's reach back months of news.
+HEAD_POOL_SIZE = 200
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,13 @@ POOL_SQL = f"""WITH recent AS MATERIALIZED ({{recent}}), head AS MATERIALIZED ({
 
 
 def _pool(sql: str, params: dict) -> Pool:
-    params = {**params, "boost": NEWS_BOOST, "fresh_days": NEWS_FRESH_DAYS, "size": POOL_SIZE}
+    params = {
+        **params,
+        "boost": NEWS_BOOST,
+        "fresh_days": NEWS_FRESH_DAYS,
+        "size": POOL_SIZE,
+        "head_size": HEAD_POOL_SIZE,
+    }
     connection = search_connection()
     if connection.vendor == "sqlite":
         # Raw SQL on SQLite compares datetimes as Django stores them: UTC text.
@@ -205,9 +214,10 @@ class SqliteSearch:
             FROM discovery_searchentry_fts f
             JOIN discovery_searchentry e ON e.page_id = f.rowid
             WHERE discovery_searchentry_fts MATCH %({{match}})s AND {conditions}
-            ORDER BY f.rowid DESC LIMIT %(size)s"""
+            ORDER BY f.rowid DESC LIMIT %({{size}})s"""
         sql = POOL_SQL.format(
-            recent=matching.format(match="everywhere"), head=matching.format(match="in_headlines")
+            recent=matching.format(match="everywhere", size="size"),
+            head=matching.format(match="in_headlines", size="head_size"),
         )
         params |= {
             "everywhere": match(query.fts5(TEXT_COLUMNS)),
@@ -253,6 +263,8 @@ class Archive:
     entries: float
     oldest_id: int
     newest_id: int
+    # Where the newest entries' own indexes begin (search_recent.py), if they have them.
+    recent_floor: int | None = None
 
     @property
     def span(self) -> int:
@@ -309,14 +321,15 @@ class PostgresSearch:
                 """SELECT CASE WHEN relpages > 0 THEN reltuples / relpages
                         * (pg_relation_size(oid) / current_setting('block_size')::int) END,
                     (SELECT min(page_id) FROM discovery_searchentry),
-                    (SELECT max(page_id) FROM discovery_searchentry)
+                    (SELECT max(page_id) FROM discovery_searchentry),
+                    (SELECT max(floor) FROM discovery_recentsearchindex)
                 FROM pg_class WHERE oid = 'discovery_searchentry'::regclass"""
             )
-            entries, oldest_id, newest_id = cursor.fetchone()
+            entries, oldest_id, newest_id, recent_floor = cursor.fetchone()
             oldest_id, newest_id = oldest_id or 0, newest_id or 0
             # Never analyzed: about one entry for each id.
             entries = newest_id - oldest_id if entries is None else entries
-            archive = Archive(max(entries, 0), oldest_id, newest_id)
+            archive = Archive(max(entries, 0), oldest_id, newest_id, recent_floor)
             matches = self._estimate(cursor, everywhere, params)
             common = archive.entries > 0 and matches >= self.COMMON * archive.entries
             if common:
@@ -337,7 +350,11 @@ class PostgresSearch:
                         everywhere, conditions, params, archive, matches
                     )
                 params["head"] = self._newest_indexed(
-                    in_headlines, conditions, params, archive, headline_matches
+                    in_headlines,
+                    conditions,
+                    params | {"size": HEAD_POOL_SIZE},
+                    archive,
+                    headline_matches,
                 )
             finally:
                 cursor.execute(
@@ -367,24 +384,29 @@ class PostgresSearch:
         )
         return cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
 
-    def _window(self, archive: Archive, matches: float) -> int | None:
-        """How many of the newest ids to search first, or None to search everywhere at once."""
+    def _window(self, archive: Archive, matches: float, size: int = POOL_SIZE) -> int | None:
+        """How many of the newest ids to search first for `size` matches, or None to search
+        everywhere at once."""
         if matches <= 0 or archive.span <= 0:
             return None
-        width = archive.span * self.MARGIN * POOL_SIZE / matches
-        window_cost = width * self.KEY_COST + self.MARGIN * POOL_SIZE * self.MATCH_COST
+        width = archive.span * self.MARGIN * size / matches
+        window_cost = width * self.KEY_COST + self.MARGIN * size * self.MATCH_COST
         return int(width) if window_cost < matches * self.MATCH_COST else None
 
     def _newest_indexed(self, match, conditions, params, archive, matches) -> list[int]:
-        if width := self._window(archive, matches):
+        if width := self._window(archive, matches, params["size"]):
             # The floor as a subquery the planner cannot see through. Given a number, it trusts
             # its statistics, which never cover the newest entries (they are refreshed after a
             # tenth of the table has changed): it judges the window a few rows and tests every
             # entry in it against its text, 100 ms for 10,000 entries, instead of using the index.
             floor = {"floor": archive.newest_id - width}
             window = f"{match} AND e.page_id > (SELECT %(floor)s::bigint)"
+            if archive.recent_floor is not None and floor["floor"] >= archive.recent_floor:
+                # The window lies among the entries the recent indexes hold (search_recent.py).
+                # Their floor as a number, which lets the planner see that they may be read.
+                window += f" AND e.page_id > {archive.recent_floor:d}"
             found = self._newest(window, conditions, params | floor)
-            if len(found) >= POOL_SIZE:
+            if len(found) >= params["size"]:
                 return found
         return self._newest(match, conditions, params)
 

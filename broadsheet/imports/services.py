@@ -19,6 +19,7 @@ from broadsheet.authors.models import Author
 from broadsheet.caching import keys
 from broadsheet.caching.tasks import cache_purge_task
 from broadsheet.core.slugs import unique_slug
+from broadsheet.discovery.tasks import search_recent_index_task
 from broadsheet.imports.lines import LineError, StoryLine, story_line_parse
 from broadsheet.imports.models import ImportedArticle
 from broadsheet.imports.tasks import imported_image_fetch
@@ -138,6 +139,9 @@ def stories_import(
         # New stories sent no publish signals; they can belong on any list, so every cached
         # reader page is purged once.
         cache_purge_task.enqueue(keys=[keys.SITE])
+    if report.created:
+        # An archive's worth of stories may call for the newest to get their own search indexes.
+        transaction.on_commit(search_recent_index_task.enqueue)
     report.seconds = time.perf_counter() - started
     if progress:
         progress(report)

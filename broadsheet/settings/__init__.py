@@ -179,6 +179,11 @@ WAGTAIL_SITE_NAME = "Broadsheet"
 WAGTAILADMIN_BASE_URL = ENV.base_url
 # Wagtail's database backend, with typed quotes escaped on SQLite (discovery/admin_search.py).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "broadsheet.discovery.admin_search"}}
+# Reader search on PostgreSQL gives the newest entries their own full-text indexes once the
+# archive spans twice this many page ids, and starts them afresh as they outgrow twice it
+# (discovery/search_recent.py): a few weeks of a newsroom's news, or the front of an imported
+# archive.
+SEARCH_RECENT_SPAN = 100_000
 # No SVG (it can carry script). Wagtail reads each upload's real format from its content and
 # refuses one that is not what its name says, or is too large to be a news photo.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]

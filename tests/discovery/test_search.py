@@ -419,7 +419,7 @@ def test_every_way_postgresql_finds_the_pool_finds_the_same_stories(db, monkeypa
 
     def pool(*, common: float, window: int | None) -> tuple[list[int], bool]:
         monkeypatch.setattr(PostgresSearch, "COMMON", common)
-        monkeypatch.setattr(PostgresSearch, "_window", lambda self, archive, matches: window)
+        monkeypatch.setattr(PostgresSearch, "_window", lambda *args, **kwargs: window)
         found = PostgresSearch().pool(reader_query(query), SearchFilters())
         return found.ids, found.capped
 

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from broadsheet.discovery.search_index import search_index_rebuild
+from broadsheet.discovery.search_recent import recent_index_roll
 
 
 class Command(BaseCommand):
@@ -28,3 +29,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Indexed {count:,} live stories for search in {time.perf_counter() - started:.1f} s."
         )
+        if (floor := recent_index_roll()) is not None:
+            self.stdout.write(f"The newest stories (ids past {floor:,}) have indexes of their own.")
