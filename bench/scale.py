@@ -196,18 +196,17 @@ def sections_ensure() -> None:
             home.add_child(instance=SectionPage(title=title, slug=slugify(title), intro=intro))
 
 
-def slice_import(number: int, count: int, newest: datetime, state: State) -> int:
-    """Import whatever of slice `number` (its first `count` lines) is missing; lines imported."""
-
+def slice_write(number: int, count: int, newest: datetime) -> tuple[Path, int] | None:
+    """Write the lines of slice `number` (its first `count`) not imported yet to a file of its
+    own: (the file, its lines), or None when the slice is all imported."""
     from broadsheet.core.outlet import outlet_settings
     from broadsheet.demo.archive import archive_lines
     from broadsheet.imports.lines import story_line_parse
 
     done = slice_imported(number, count)
     if len(done) >= count:
-        return 0
-    started = time.perf_counter()
-    path = VAR_DIR / "slice.jsonl"
+        return None
+    path = VAR_DIR / f"slice-{number}.jsonl"
     # Always the whole slice's plan, so a slice cut short by N reads the same when N grows.
     lines = archive_lines(
         count=SLICE_LINES,
@@ -226,11 +225,15 @@ def slice_import(number: int, count: int, newest: datetime, state: State) -> int
             if line_key(line_id) not in done:
                 out.write(line + "\n")
                 written += 1
-    generated = time.perf_counter() - started
+    return path, written
+
+
+def slice_import(number: int, count: int, file: Path, written: int, state: State) -> None:
+    """Import a slice's file (slice_write) and keep how long that took."""
     started = time.perf_counter()
-    logs = _import_in_parallel(path)
+    logs = _import_in_parallel(file)
     seconds = time.perf_counter() - started
-    path.unlink()
+    file.unlink()
     if len(slice_imported(number, count)) < count:
         raise SystemExit(f"Slice {number} is still incomplete after its import:\n{logs}")
     previous = state.data["slices"].get(str(number), [0, 0.0])
@@ -239,11 +242,10 @@ def slice_import(number: int, count: int, newest: datetime, state: State) -> int
     state.save()
     print(
         f"  slice {number + 1:>4}: {written:>6,} lines in {seconds:6.1f} s "
-        f"({written / seconds:5.0f}/s; written in {generated:.1f} s)",
+        f"({written / seconds:5.0f}/s)",
         file=sys.stderr,
         flush=True,
     )
-    return written
 
 
 def _import_in_parallel(path: Path) -> str:
@@ -275,10 +277,16 @@ def _import_in_parallel(path: Path) -> str:
 
 
 def import_up_to(total: int, newest: datetime, state: State) -> None:
-    slices = -(-total // SLICE_LINES)
-    for number in range(slices):
-        count = min(SLICE_LINES, total - number * SLICE_LINES)
-        slice_import(number, count, newest, state)
+    """Import slice after slice; the next slice's file is written while one is imported."""
+    counts = [min(SLICE_LINES, total - start) for start in range(0, total, SLICE_LINES)]
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        upcoming = writer.submit(slice_write, 0, counts[0], newest)
+        for number, count in enumerate(counts):
+            ready = upcoming.result()
+            if number + 1 < len(counts):
+                upcoming = writer.submit(slice_write, number + 1, counts[number + 1], newest)
+            if ready is not None:
+                slice_import(number, count, *ready, state)
 
 
 def statistics_refresh() -> None:
