@@ -1,8 +1,11 @@
 """The newest search entries' own indexes on PostgreSQL (discovery/search_recent.py)."""
 
+import json
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -148,3 +151,31 @@ def test_sqlite_search_needs_no_recent_indexes():
     publish_stories(SectionPageFactory(), 15)
     assert recent_index_roll(span=10) is None
     assert not RecentSearchIndex.objects.exists()
+
+
+@on_postgresql
+def test_the_worker_gives_an_imported_archive_its_recent_indexes(tmp_path, settings):
+    """An import enqueues the roll once its stories are committed (tests run tasks inline)."""
+    settings.SEARCH_RECENT_SPAN = 3
+    SectionPageFactory(title="Economy", slug="economy")
+    lines = [
+        json.dumps(
+            {
+                "id": f"archive-{number}",
+                "headline": f"Harbour tolls, part {number}",
+                "body": "The port board voted on Tuesday.",
+                "section": "economy",
+                "kind": "news",
+                "published_at": f"2025-03-{number + 1:02d}T09:30:00+04:00",
+            }
+        )
+        for number in range(10)
+    ]
+    path = tmp_path / "archive.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    call_command("import_articles", str(path), stdout=StringIO(), stderr=StringIO())
+
+    floor = newest_id() - 3
+    assert list(RecentSearchIndex.objects.values_list("floor", flat=True)) == [floor]
+    assert len(recent_indexes()) == 2
