@@ -231,7 +231,9 @@ def slice_write(number: int, count: int, newest: datetime) -> tuple[Path, int] |
 def slice_import(number: int, count: int, file: Path, written: int, state: State) -> None:
     """Import a slice's file (slice_write) and keep how long that took."""
     started = time.perf_counter()
-    logs = _import_in_parallel(file)
+    # The first slice creates the archive's authors and topics: two importers creating the same
+    # new author at once, one of them fails on its address (a limit of the importer).
+    logs = _import_in_parallel(file, jobs=1 if number == 0 else IMPORT_JOBS)
     seconds = time.perf_counter() - started
     file.unlink()
     if len(slice_imported(number, count)) < count:
@@ -248,8 +250,8 @@ def slice_import(number: int, count: int, file: Path, written: int, state: State
     )
 
 
-def _import_in_parallel(path: Path) -> str:
-    """Import the file with IMPORT_JOBS `import_articles` processes at once, each given the
+def _import_in_parallel(path: Path, *, jobs: int) -> str:
+    """Import the file with `jobs` `import_articles` processes at once, each given the
     lines of its own sections: the importer locks a story's section while it places it in the
     page tree, so importers of different sections never wait for each other. Returns their
     output."""
@@ -258,11 +260,11 @@ def _import_in_parallel(path: Path) -> str:
         for line in lines:
             by_section.setdefault(json.loads(line)["section"], []).append(line)
     # The biggest sections first, each to the job with the fewest lines so far.
-    jobs: list[list[str]] = [[] for _ in range(IMPORT_JOBS)]
+    parts: list[list[str]] = [[] for _ in range(jobs)]
     for lines in sorted(by_section.values(), key=len, reverse=True):
-        min(jobs, key=len).extend(lines)
+        min(parts, key=len).extend(lines)
     processes = []
-    for number, lines in enumerate(job for job in jobs if job):
+    for number, lines in enumerate(part for part in parts if part):
         part = path.with_suffix(f".{number}.jsonl")
         part.write_text("".join(lines), encoding="utf-8")
         command = [sys.executable, str(ROOT / "manage.py"), "import_articles", str(part)]
