@@ -64,6 +64,19 @@ class StoryTerms(models.Model):
         return f"terms of {self.article_id}"
 
 
+def heading_tsvector(alias: str = "") -> str:
+    """A search entry's headline and deck as one PostgreSQL tsvector, as its indexes hold them.
+
+    Migration 0003 indexes this expression for the whole archive and search_recent for the newest
+    entries; reader search (search_engines) names it with its table's alias, because PostgreSQL
+    reads an index only for a query on the index's own expression.
+    """
+    return (
+        f"(to_tsvector('english'::regconfig, {alias}headline)"
+        f" || to_tsvector('english'::regconfig, {alias}deck))"
+    )
+
+
 class SearchEntry(models.Model):
     """A live story as reader search sees it: plain text plus the fields search filters on.
 

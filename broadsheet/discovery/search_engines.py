@@ -24,7 +24,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from broadsheet.discovery.models import SearchEntry
+from broadsheet.discovery.models import SearchEntry, heading_tsvector
 from broadsheet.discovery.search_index import facet_words
 from broadsheet.discovery.search_query import ReaderQuery
 
@@ -239,10 +239,7 @@ class SqliteSearch:
         return {pk: Marks(headline, snippet) for pk, headline, snippet in rows}
 
 
-# The headline and deck as one tsvector, exactly as indexed by discovery's migration 0003.
-HEADING = (
-    "(to_tsvector('english'::regconfig, e.headline) || to_tsvector('english'::regconfig, e.deck))"
-)
+HEADING = heading_tsvector("e.")
 
 
 # Stories already found, by id, in the pool's order: ts_rank reads each one's whole document.

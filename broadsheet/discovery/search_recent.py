@@ -16,16 +16,11 @@ from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import Max, Min
 
-from broadsheet.discovery.models import RecentSearchIndex, SearchEntry
+from broadsheet.discovery.models import RecentSearchIndex, SearchEntry, heading_tsvector
 
 # The whole archive's indexed expressions, which the reader's queries name (search_engines):
 # PostgreSQL uses an index only for its own expression.
-INDEXED = {
-    "document": "document",
-    "heading": (
-        "(to_tsvector('english'::regconfig, headline) || to_tsvector('english'::regconfig, deck))"
-    ),
-}
+INDEXED = {"document": "document", "heading": heading_tsvector()}
 PREFIX = "discovery_searchentry_recent_"
 # The indexes are started afresh when the ids past their floor reach this many spans, and are
 # only worth having in an archive at least this many spans long.
@@ -45,7 +40,7 @@ def recent_index_roll(*, span: int | None = None) -> int | None:
         return None
     ids = SearchEntry.objects.aggregate(oldest=Min("page_id"), newest=Max("page_id"))
     current = RecentSearchIndex.objects.order_by("-pk").first()
-    floor = current.floor if current else None
+    floor = previous = current.floor if current else None
     if ids["newest"] is None or ids["newest"] - ids["oldest"] < GROWTH * span:
         floor = None
     elif floor is None or ids["newest"] - floor >= GROWTH * span:
@@ -62,10 +57,11 @@ def recent_index_roll(*, span: int | None = None) -> int | None:
                     f"CREATE INDEX CONCURRENTLY {index} ON discovery_searchentry"
                     f" USING gin ({expression}) WHERE page_id > {floor:d}"
                 )
-    with transaction.atomic(using=connection.alias):
-        RecentSearchIndex.objects.all().delete()
-        if floor is not None:
-            RecentSearchIndex.objects.create(floor=floor)
+    if floor != previous:
+        with transaction.atomic(using=connection.alias):
+            RecentSearchIndex.objects.all().delete()
+            if floor is not None:
+                RecentSearchIndex.objects.create(floor=floor)
     _others_drop(connection, keep=floor)
     return floor
 
