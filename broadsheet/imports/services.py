@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.text import slugify
 from wagtail.search.backends import get_search_backends
@@ -55,22 +55,43 @@ class _Names:
 
     def __init__(self, model):
         self.model = model
-        self.by_name = {obj.name.casefold(): obj for obj in model.objects.all()}
-        self.slugs = set(model.objects.values_list("slug", flat=True))
         self.created = 0
+        self._load()
+
+    def _load(self) -> None:
+        self.by_name = {obj.name.casefold(): obj for obj in self.model.objects.all()}
+        self.slugs = set(self.model.objects.values_list("slug", flat=True))
 
     def ensure(self, names: Iterable[str]) -> None:
-        missing = {}
+        wanted: dict[str, str] = {}
         for name in names:
-            if name.casefold() not in self.by_name and name.casefold() not in missing:
-                missing[name.casefold()] = self.model(name=name, slug=self._slug(name))
-        if missing:
-            rows = self.model.objects.bulk_create(missing.values())
+            wanted.setdefault(name.casefold(), name)
+        for attempt in range(1, 4):
+            # In name order, so that imports creating the same names at once take their locks
+            # in the same order and one waits for the other rather than deadlocking.
+            missing = [
+                self.model(name=name, slug=self._slug(name))
+                for key, name in sorted(wanted.items())
+                if key not in self.by_name
+            ]
+            if not missing:
+                return
+            try:
+                with transaction.atomic():
+                    rows = self.model.objects.bulk_create(missing)
+            except IntegrityError:
+                # Another import running at once has created some of them since this one read
+                # the names (its address is taken): read them again and create only the rest.
+                if attempt == 3:
+                    raise
+                self._load()
+                continue
             # bulk_create sends no post_save, so the search index is told directly.
             for backend in get_search_backends(with_auto_update=True):
                 backend.add_bulk(self.model, rows)
-            self.by_name.update(missing)
+            self.by_name.update((row.name.casefold(), row) for row in rows)
             self.created += len(rows)
+            return
 
     def get(self, names: list[str]) -> list:
         return [self.by_name[name.casefold()] for name in names]

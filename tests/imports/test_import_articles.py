@@ -3,6 +3,7 @@ import json
 import socket
 from io import StringIO
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,6 +13,7 @@ from broadsheet.articles.models import ArticlePage
 from broadsheet.authors.models import Author
 from broadsheet.discovery.selectors import search_articles
 from broadsheet.imports.models import ImportedArticle
+from broadsheet.imports.services import articles_import
 from broadsheet.sections.factories import SectionPageFactory
 from broadsheet.topics.models import Topic
 
@@ -137,6 +139,29 @@ def test_rerunning_a_file_updates_articles_instead_of_duplicating(tmp_path, sect
     assert Revision.objects.filter(object_id=str(first.pk)).count() == 2
     assert ArticlePage.objects.count() == 2
     assert ImportedArticle.objects.count() == 2
+
+
+def test_people_and_topics_another_import_creates_meanwhile_are_shared(sections):
+    """Two imports at once may both meet a new name: the second uses the first one's author."""
+    zone = ZoneInfo("UTC")
+
+    def lines():
+        # This import has read the names it knows; another one creates Teo Marr and Budget now.
+        articles_import(
+            lines=[story(id="other-1", authors=["Teo Marr"], topics=["Budget"])], zone=zone
+        )
+        yield story(id="mine-1", headline="Coalition agrees", authors=["Teo Marr", "Ilka Brand"])
+        yield story(id="mine-2", headline="Budget timetable set", topics=["Budget"])
+
+    report = articles_import(lines=lines(), zone=zone)
+
+    assert (report.created, report.errors) == (2, [])
+    assert report.authors_created == 1  # Ilka Brand; Teo Marr came from the other import
+    teo = Author.objects.get(name="Teo Marr")
+    mine = ArticlePage.objects.get(title="Coalition agrees")
+    assert [b.author for b in mine.bylines.all()] == [teo, Author.objects.get(name="Ilka Brand")]
+    assert Topic.objects.filter(name="Budget").count() == 1
+    assert ArticlePage.objects.get(title="Budget timetable set").topics.get().name == "Budget"
 
 
 def test_imported_html_is_sanitised_and_split_into_blocks(client, tmp_path, sections):
