@@ -8,7 +8,8 @@ A value is kept until the purge journal (models.PurgeRecord) has a record newer 
 seen, and never longer than a shared cache may keep a page. Every change a reader can see is
 purged through the journal, after it is committed, so a value read again after a new record
 carries the change. The journal is read when a value is asked for, at most every
-PAGE_CACHE_POLL_INTERVAL, on the page cache's schedule: the worker waits that long after writing
+PAGE_CACHE_POLL_INTERVAL, on the page cache's schedule (and by the page cache, where it runs:
+see Memo.journal_read): the worker waits that long after writing
 a record before purging caches in front (services.cache_purge), so no page they fetch again is
 made from a value the purge changed. The page cache empties the memo when it applies a purge, so
 that no page it keeps is made from one either.
@@ -91,10 +92,19 @@ class Memo:
                 # The values may be stale now; the query that reads them again will say why.
                 logger.warning("The reader memo could not read the purge journal", exc_info=True)
                 last = None
-            if last is None or last != self.seen:
-                self.clear()
-                self.seen = last
-            self.next_poll = time.monotonic() + settings.PAGE_CACHE_POLL_INTERVAL
+            self._seen(last)
+
+    def journal_read(self, last: int) -> None:
+        """The journal's last record, as the page cache has just read it: the memo takes its
+        look as its own rather than read the journal a second time in the same interval."""
+        with self.poll_lock:
+            self._seen(last)
+
+    def _seen(self, last: int | None) -> None:
+        if last is None or last != self.seen:
+            self.clear()
+            self.seen = last
+        self.next_poll = time.monotonic() + settings.PAGE_CACHE_POLL_INTERVAL
 
 
 _memo = Memo()

@@ -244,6 +244,8 @@ class PageStore:
             except DatabaseError:
                 # Serve what is kept rather than fail; the next request tries again.
                 logger.warning("Page cache could not read the purge journal", exc_info=True)
+            else:
+                memo().journal_read(self.cursor)
             self.next_poll = time.monotonic() + self.poll_interval
 
     def _poll(self) -> None:

@@ -5,8 +5,10 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.contrib.frontend_cache.utils import purge_url_from_cache
 
@@ -38,6 +40,21 @@ def test_a_second_request_is_served_from_memory_without_a_query(
     assert {k: v for k, v in again.headers.items() if k not in per_request} == {
         k: v for k, v in first.headers.items() if k not in per_request
     }
+
+
+def test_the_journal_is_read_once_an_interval_for_the_page_cache_and_the_memo(
+    cached_client, room, settings
+):
+    """The page cache's look at the purge journal serves the reader memo too: one query."""
+    settings.PAGE_CACHE_POLL_INTERVAL = 60
+
+    def journal_reads(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert cached_client.get(url).page_cache == "miss"
+        return sum("caching_purgerecord" in query["sql"] for query in captured)
+
+    assert journal_reads(room.lead.url) == 1
+    assert journal_reads(room.politics.url) == 0  # not due for a minute
 
 
 def test_a_conditional_request_on_a_hit_is_a_304(cached_client, room):
