@@ -59,7 +59,7 @@ VAR_DIR = Path(
 BASELINE = int(os.environ.get("BENCH_SCALE_BASELINE", "10000"))
 SLICE_LINES = int(os.environ.get("BENCH_SCALE_SLICE", "10000"))
 # Importers run at once on a slice, each with its own sections (see _import_in_parallel).
-IMPORT_JOBS = int(os.environ.get("BENCH_SCALE_IMPORT_JOBS", "2"))
+IMPORT_JOBS = int(os.environ.get("BENCH_SCALE_IMPORT_JOBS", "3"))
 # Slice k is the demo newsroom of seed SEED + k, its stories every STEP back in time from the
 # newest: the archive is imported newest first, so the 10,000-article database is the last few
 # weeks of news and the rest is the back catalogue, as when a newsroom imports its archive.
@@ -231,9 +231,7 @@ def slice_write(number: int, count: int, newest: datetime) -> tuple[Path, int] |
 def slice_import(number: int, count: int, file: Path, written: int, state: State) -> None:
     """Import a slice's file (slice_write) and keep how long that took."""
     started = time.perf_counter()
-    # The first slice creates the archive's authors and topics: two importers creating the same
-    # new author at once, one of them fails on its address (a limit of the importer).
-    logs = _import_in_parallel(file, jobs=1 if number == 0 else IMPORT_JOBS)
+    logs = _import_in_parallel(file, jobs=IMPORT_JOBS)
     seconds = time.perf_counter() - started
     file.unlink()
     if len(slice_imported(number, count)) < count:
