@@ -8,11 +8,11 @@ A value is kept until the purge journal (models.PurgeRecord) has a record newer 
 seen, and never longer than a shared cache may keep a page. Every change a reader can see is
 purged through the journal, after it is committed, so a value read again after a new record
 carries the change. The journal is read when a value is asked for, at most every
-PAGE_CACHE_POLL_INTERVAL, on the page cache's schedule (and by the page cache, where it runs:
-see Memo.journal_read): the worker waits that long after writing
-a record before purging caches in front (services.cache_purge), so no page they fetch again is
-made from a value the purge changed. The page cache empties the memo when it applies a purge, so
-that no page it keeps is made from one either.
+PAGE_CACHE_POLL_INTERVAL, on the page cache's schedule (where the page cache runs, its own look
+serves: see Memo.journal_read): the worker waits that long after writing a record before purging
+caches in front (services.cache_purge), so no page they fetch again is made from a value the purge
+changed. The page cache empties the memo when it applies a purge, so that no page it keeps is made
+from one either.
 
 Values are kept only where the journal is written (its backend in WAGTAILFRONTENDCACHE, which
 tests leave out) and only for requests: the worker, which writes the journal, always reads afresh.
